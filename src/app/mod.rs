@@ -1,0 +1,2 @@
+//! See DESIGN.md section 7.
+pub mod cli;

@@ -1,0 +1,75 @@
+//! Reading a config file. Every error names the file, line and column and what was expected.
+use std::path::{Path, PathBuf};
+
+use super::types::Config;
+
+/// A config problem at a place in a file. Displayed as `file:line:col: message`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Where the config lives: `--config`, else `OPSDECK_CONFIG`, else the platform config dir.
+pub fn resolve_path(flag: Option<&Path>) -> PathBuf {
+    if let Some(p) = flag {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("OPSDECK_CONFIG") {
+        return PathBuf::from(p);
+    }
+    directories::ProjectDirs::from("", "", "opsdeck")
+        .map(|d| d.config_dir().join("config.toml"))
+        .unwrap_or_else(|| PathBuf::from("opsdeck.toml"))
+}
+
+pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![ConfigError {
+            file: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read: {e}"),
+        }]
+    })?;
+    parse_str(&text, &path.display().to_string())
+}
+
+/// Parses config text; `file` is only used in messages.
+pub fn parse_str(text: &str, file: &str) -> Result<Config, Vec<ConfigError>> {
+    toml::from_str::<Config>(text).map_err(|e| {
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        vec![ConfigError { file: file.to_string(), line, column, message: e.message().to_string() }]
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_has_defaults() {
+        let c = parse_str("", "x.toml").unwrap();
+        assert_eq!(c.defaults.poll.as_secs(), 5);
+        assert_eq!(c.priority.map.get("critical").map(String::as_str), Some("P1"));
+    }
+
+    #[test]
+    fn bad_duration_names_the_place() {
+        let errs = parse_str("[defaults]\npoll = \"soon\"\n", "x.toml").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].file.as_str()), (2, "x.toml"));
+        assert!(errs[0].message.contains("bad duration"), "{}", errs[0].message);
+    }
+}

@@ -1,0 +1,265 @@
+//! What a config file holds. Field names follow DESIGN.md section 5; names may grow, not
+//! drift. Durations are strings (`5s`); every table refuses unknown keys.
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::util::duration::{serde_opt, serde_str};
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_environment")]
+    pub environment: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub defaults: Defaults,
+    #[serde(default)]
+    pub prometheus: Vec<SourceSpec>,
+    #[serde(default)]
+    pub scrape: Vec<SourceSpec>,
+    #[serde(default)]
+    pub alertmanager: Vec<SourceSpec>,
+    #[serde(default)]
+    pub statuspage: Vec<SourceSpec>,
+    #[serde(default)]
+    pub health: Vec<HealthSpec>,
+    #[serde(default)]
+    pub community: Vec<CommunitySpec>,
+    #[serde(default)]
+    pub moderation: Option<ModerationSpec>,
+    #[serde(default)]
+    pub priority: PrioritySpec,
+    #[serde(default)]
+    pub escalation: EscalationSpec,
+    #[serde(default)]
+    pub runbooks: RunbooksSpec,
+}
+
+fn default_environment() -> String {
+    "default".into()
+}
+fn default_theme() -> String {
+    "dark".into()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        toml::from_str("").expect("the empty config is valid")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    #[serde(with = "serde_str", default = "default_poll")]
+    pub poll: Duration,
+    #[serde(with = "serde_str", default = "default_timeout")]
+    pub timeout: Duration,
+}
+
+fn default_poll() -> Duration {
+    Duration::from_secs(5)
+}
+fn default_timeout() -> Duration {
+    Duration::from_secs(4)
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults { poll: default_poll(), timeout: default_timeout() }
+    }
+}
+
+/// One source of any kind: `[[prometheus]]`, `[[scrape]]`, `[[alertmanager]]`, `[[statuspage]]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    pub name: String,
+    pub url: String,
+    #[serde(with = "serde_opt", default, skip_serializing_if = "Option::is_none")]
+    pub poll: Option<Duration>,
+    #[serde(with = "serde_opt", default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token_file: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic_auth: Option<BasicAuth>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+}
+
+impl SourceSpec {
+    pub fn poll_or(&self, d: &Defaults) -> Duration {
+        self.poll.unwrap_or(d.poll)
+    }
+    pub fn timeout_or(&self, d: &Defaults) -> Duration {
+        self.timeout.unwrap_or(d.timeout)
+    }
+}
+
+/// Basic auth; the password comes from an environment variable or a file, never the config.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    pub username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HealthSpec {
+    pub service: String,
+    /// A `[[prometheus]]` or `[[scrape]]` name; default: the first prometheus.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub availability: Option<String>,
+    #[serde(default = "default_slo")]
+    pub slo: f64,
+    #[serde(default)]
+    pub latency_p99: Option<String>,
+    #[serde(with = "serde_str", default = "default_latency_target")]
+    pub latency_target: Duration,
+    #[serde(default)]
+    pub error_rate: Option<String>,
+    #[serde(default = "default_error_warn")]
+    pub error_warn: f64,
+    #[serde(default = "default_error_crit")]
+    pub error_crit: f64,
+    #[serde(default)]
+    pub saturation: Option<String>,
+    #[serde(default = "default_saturation_warn")]
+    pub saturation_warn: f64,
+}
+
+fn default_slo() -> f64 {
+    99.95
+}
+fn default_latency_target() -> Duration {
+    Duration::from_millis(200)
+}
+fn default_error_warn() -> f64 {
+    1.0
+}
+fn default_error_crit() -> f64 {
+    5.0
+}
+fn default_saturation_warn() -> f64 {
+    80.0
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CommunitySpec {
+    pub name: String,
+    pub query: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub week_over_week: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationSpec {
+    #[serde(default)]
+    pub source: Option<String>,
+    /// `sum by (priority) (...)`: one series per queue priority.
+    pub depth: String,
+    pub inflow: String,
+    pub throughput: String,
+    #[serde(default)]
+    pub oldest_age: Option<String>,
+    #[serde(with = "serde_str", default = "default_sla")]
+    pub sla: Duration,
+}
+
+fn default_sla() -> Duration {
+    Duration::from_secs(2 * 3600)
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PrioritySpec {
+    #[serde(default = "default_priority_label")]
+    pub label: String,
+    #[serde(default = "default_severity_label")]
+    pub severity_label: String,
+    #[serde(default = "default_priority_map")]
+    pub map: BTreeMap<String, String>,
+    #[serde(default = "default_priority")]
+    pub default: String,
+}
+
+fn default_priority_label() -> String {
+    "priority".into()
+}
+fn default_severity_label() -> String {
+    "severity".into()
+}
+fn default_priority_map() -> BTreeMap<String, String> {
+    [("critical", "P1"), ("warning", "P2")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+fn default_priority() -> String {
+    "P3".into()
+}
+
+impl Default for PrioritySpec {
+    fn default() -> Self {
+        PrioritySpec {
+            label: default_priority_label(),
+            severity_label: default_severity_label(),
+            map: default_priority_map(),
+            default: default_priority(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationSpec {
+    /// `matrix` (default) or `tiers`; ignored when `tiers` is given.
+    #[serde(default)]
+    pub preset: Option<String>,
+    #[serde(default)]
+    pub tiers: Option<Vec<TierSpec>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TierSpec {
+    #[serde(with = "serde_str")]
+    pub after: Duration,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunbooksSpec {
+    #[serde(default = "default_runbook_dirs")]
+    pub dirs: Vec<PathBuf>,
+    #[serde(default)]
+    pub webhook: Option<String>,
+}
+
+fn default_runbook_dirs() -> Vec<PathBuf> {
+    vec![PathBuf::from("runbooks")]
+}
+
+impl Default for RunbooksSpec {
+    fn default() -> Self {
+        RunbooksSpec { dirs: default_runbook_dirs(), webhook: None }
+    }
+}

@@ -1,0 +1,12 @@
+//! opsdeck: a terminal operations command center. See DESIGN.md for the product.
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod derive;
+pub mod incident;
+pub mod model;
+pub mod runbook;
+pub mod sources;
+pub mod ui;
+pub mod util;

@@ -1,0 +1,148 @@
+//! The parsed form of a runbook. Produced by the format parser, consumed by the classifier,
+//! the linter (`opsdeck check`), the run state machine and the UI.
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::util::duration::serde_opt;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Runbook {
+    pub path: PathBuf,
+    /// SHA-256 of the file bytes, hex; recorded in the journal.
+    pub file_hash: String,
+    pub title: String,
+    pub intent: Option<String>,
+    pub owner: Option<String>,
+    #[serde(with = "serde_opt", default)]
+    pub eta: Option<Duration>,
+    pub params: Vec<ParamSpec>,
+    pub allowed_groups: Vec<String>,
+    pub justification: Option<JustificationSpec>,
+    pub steps: Vec<Step>,
+}
+
+impl Runbook {
+    pub fn has_destructive(&self) -> bool {
+        self.steps.iter().any(Step::is_destructive)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ParamKind,
+    pub default: Option<String>,
+    pub pattern: Option<String>,
+    pub choices: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamKind {
+    String,
+    Int,
+    Enum,
+    Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JustificationSpec {
+    pub required: bool,
+    /// A regex the justification must match, e.g. `^(SRE|INC)-[0-9]+$`.
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// `id=` of its first block, else a slug of the heading.
+    pub id: String,
+    pub title: String,
+    /// 1-based line of the heading (or of the first block for a headless first step).
+    pub line: usize,
+    /// The Markdown prose under the heading, as written.
+    pub prose: String,
+    /// `> [!CAUTION]` / `> [!WARNING]` callouts that belong to this step.
+    pub callouts: Vec<Callout>,
+    pub blocks: Vec<Block>,
+    pub verify: Vec<VerifyBlock>,
+}
+
+impl Step {
+    pub fn is_destructive(&self) -> bool {
+        self.blocks.iter().any(|b| b.safety.needs_confirmation())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Callout {
+    /// `CAUTION` or `WARNING`.
+    pub kind: String,
+    pub text: String,
+}
+
+/// A shell block (`sh`, `bash`, `shell`, `console`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Block {
+    /// 1-based line of the opening fence.
+    pub line: usize,
+    pub lang: String,
+    /// The script exactly as it will run (`$ ` prompts stripped for `console`).
+    pub script: String,
+    pub attrs: BlockAttrs,
+    /// The effective safety: the explicit attribute if any, else the classifier's verdict.
+    pub safety: Safety,
+    /// Why: the attribute, or the classifier's rule and the command that triggered it.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BlockAttrs {
+    pub id: Option<String>,
+    pub readonly: bool,
+    pub destructive: bool,
+    pub confirm: Option<Confirm>,
+    #[serde(with = "serde_opt", default)]
+    pub timeout: Option<Duration>,
+    #[serde(with = "serde_opt", default)]
+    pub eta: Option<Duration>,
+    pub rollback: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confirm {
+    Yes,
+    /// The operator must type the value of this parameter.
+    TypedParam(String),
+    /// The operator must type this literal text.
+    TypedText(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    ReadOnly,
+    Destructive,
+    /// The classifier could not tell: treated as destructive.
+    Unknown,
+}
+
+impl Safety {
+    pub fn needs_confirmation(self) -> bool {
+        !matches!(self, Safety::ReadOnly)
+    }
+}
+
+/// A `promql {verify for=1m timeout=5m}` post-condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifyBlock {
+    pub line: usize,
+    pub query: String,
+    #[serde(with = "crate::util::duration::serde_str")]
+    pub hold_for: Duration,
+    #[serde(with = "crate::util::duration::serde_str")]
+    pub timeout: Duration,
+}

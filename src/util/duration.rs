@@ -1,0 +1,115 @@
+//! Durations as written in config and runbooks (`5s`, `2m`, `1h30m`) and ages as shown on
+//! screen (`3m12s`, coarse enough that a wall screen does not redraw every second for it).
+use std::time::Duration;
+
+/// Parses a human duration such as `250ms`, `5s`, `2m`, `1h30m`. A bare number is refused:
+/// the unit is part of the meaning.
+pub fn parse(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("empty duration".into());
+    }
+    humantime::parse_duration(text)
+        .map_err(|e| format!("bad duration `{text}`: {e} (expected e.g. 5s, 2m, 1h30m)"))
+}
+
+/// Serde adapter: a duration field written as a string.
+pub mod serde_str {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse(&s).map_err(serde::de::Error::custom)
+    }
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_compact(*d))
+    }
+}
+
+/// Serde adapter for `Option<Duration>` written as a string.
+pub mod serde_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        let s: Option<String> = Option::deserialize(d)?;
+        s.map(|s| super::parse(&s).map_err(serde::de::Error::custom)).transpose()
+    }
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&super::format_compact(*d)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// `1h5m`, `3m12s`, `45s`, `250ms`: exact, compact, for config round-trips and logs.
+pub fn format_compact(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 && ms % 1000 != 0 {
+        return format!("{ms}ms");
+    }
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+/// An age for the screen, in coarse steps so that it changes rarely:
+/// under 1 min by the second (`12s`), under 1 h as `3m12s`, under a day as `2h05m`,
+/// beyond as `3d04h`.
+pub fn format_age(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs < 60 {
+        format!("{secs}s")
+    } else if secs < 3600 {
+        format!("{}m{:02}s", secs / 60, secs % 60)
+    } else if secs < 86_400 {
+        format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60)
+    } else {
+        format!("{}d{:02}h", secs / 86_400, (secs % 86_400) / 3600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_config_durations() {
+        assert_eq!(parse("5s").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse("250ms").unwrap(), Duration::from_millis(250));
+        assert!(parse("5").is_err());
+        assert!(parse("fast").is_err());
+        assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn formats_ages_coarsely() {
+        assert_eq!(format_age(Duration::from_secs(12)), "12s");
+        assert_eq!(format_age(Duration::from_secs(192)), "3m12s");
+        assert_eq!(format_age(Duration::from_secs(7500)), "2h05m");
+        assert_eq!(format_age(Duration::from_secs(2 * 86_400 + 3600)), "2d01h");
+    }
+
+    #[test]
+    fn compact_round_trips() {
+        for s in ["5s", "2m", "1h30m", "250ms", "1h0m5s"] {
+            let d = parse(s).unwrap();
+            assert_eq!(parse(&format_compact(d)).unwrap(), d);
+        }
+    }
+}

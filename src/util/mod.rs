@@ -1,0 +1,2 @@
+//! Small helpers shared by every layer: durations in config syntax, ages for display.
+pub mod duration;
