@@ -44,19 +44,34 @@ pub struct QueryResponse {
 /// per query text, its answer or a per-query error a person can read.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MetricsPoll {
-    pub instant: BTreeMap<String, Result<QueryResponse, String>>,
+    pub instant: BTreeMap<InstantQuery, Result<QueryResponse, String>>,
     pub range: BTreeMap<String, Result<Vec<Series>, String>>,
 }
 
 /// The queries one metrics source runs each poll. Built from the pane definitions.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryPlan {
-    pub instant: Vec<String>,
+    pub instant: Vec<InstantQuery>,
     /// Range queries for sparklines: query, window and step.
     pub range: Vec<RangeQuery>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// An instant query evaluated `ago` before the poll time (zero: now). Week-over-week deltas
+/// use `ago = 7d` through the API's `time` parameter, which works for any expression
+/// (PromQL's `offset` only applies to selectors).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct InstantQuery {
+    pub query: String,
+    pub ago: Duration,
+}
+
+impl InstantQuery {
+    pub fn now(query: impl Into<String>) -> Self {
+        InstantQuery { query: query.into(), ago: Duration::ZERO }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RangeQuery {
     pub query: String,
     pub window: Duration,

@@ -1,2 +1,3 @@
 //! Small helpers shared by every layer: durations in config syntax, ages for display.
 pub mod duration;
+pub mod paths;
