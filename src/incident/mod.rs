@@ -1,2 +1,23 @@
-//! See DESIGN.md section 7.
+//! Incidents and the escalation clock (DESIGN.md section 3).
+//!
+//! - `model`: the incident book and its pure transitions (auto-open from alerts, declare,
+//!   acknowledge, resolve, note, escalations recorded as time passes).
+//! - `policy`: escalation tiers, response phases and resolution targets from the config.
+//! - `clock`: what the clock pane shows (pure) and the big digits for the wall.
+//! - `store`: the book on disk, shared between processes (lock, temp file, rename).
+//! - `export`: the Markdown timeline for the blameless review.
+//! - `summary`: the JSON shape of `incident list --json` and `snapshot --json`.
+//! - `who`: the Unix user (and SSH client) recorded as the actor.
 pub mod cli;
+pub mod clock;
+pub mod export;
+pub mod model;
+pub mod policy;
+pub mod store;
+pub mod summary;
+pub mod who;
+
+pub use clock::{ClockView, DeadlineState, NextTier, big_digits, clock_view, clock_views};
+pub use model::{Incident, IncidentBook, Severity, observe_alerts, observe_time};
+pub use policy::Policy;
+pub use store::{Stamp, Store, StoreError};
