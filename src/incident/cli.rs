@@ -131,8 +131,12 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
                 let id = book.resolve_id(id)?;
                 model::acknowledge(book, id, &who, now)?;
                 let inc = book.get(id).expect("just acknowledged");
-                let tier = super::clock::clock_view(inc, &policy, now).tier_name;
-                Ok(format!("INC-{id} acknowledged by {who}; escalation stopped at {tier}"))
+                let view = super::clock::clock_view(inc, &policy, now);
+                let held = match (view.tier, policy.next_tier(None)) {
+                    (None, Some(first)) => format!("before {}", first.name),
+                    _ => format!("at {}", view.tier_name),
+                };
+                Ok(format!("INC-{id} acknowledged by {who}; escalation stopped {held}"))
             })
         }
         IncidentCmd::Resolve { id } => {
@@ -173,8 +177,11 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
                         .as_ref()
                         .map(|n| format!(", {} in {}", n.name, n.countdown))
                         .unwrap_or_default();
-                    let left =
-                        c.resolution_left.as_ref().map(|l| format!(", target left {l}")).unwrap_or_default();
+                    let left = match (&c.resolution_left, c.resolved) {
+                        (_, true) => format!(", resolved after {}", c.elapsed),
+                        (Some(l), false) => format!(", target left {l}"),
+                        (None, false) => String::new(),
+                    };
                     println!(
                         "{:<7} {} {:<12} {:>8}  {}{next}  {}{left}  {}",
                         c.label,

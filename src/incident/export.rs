@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::clock::format_clock;
 use super::model::{EventKind, Incident, elapsed, utc};
 use super::policy::Policy;
+use crate::util::duration::{format_age, format_compact};
 
 /// A table cell: no pipes or line breaks.
 fn cell(text: &str) -> String {
@@ -103,7 +104,7 @@ pub fn export_markdown(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> S
                 "| Acknowledged | {} by {}, {} after detection |",
                 utc(a.at),
                 cell(&a.who),
-                format_clock(elapsed(inc.detected_at, a.at))
+                format_age(elapsed(inc.detected_at, a.at))
             );
         }
         None => {
@@ -116,8 +117,8 @@ pub fn export_markdown(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> S
     let run = elapsed(inc.detected_at, end);
     let target = policy.target(inc.severity);
     let verdict = match target {
-        Some(t) if run <= t => format!("target {} met", format_clock(t)),
-        Some(t) => format!("target {} missed by {}", format_clock(t), format_clock(run - t)),
+        Some(t) if run <= t => format!("target {} met", format_compact(t)),
+        Some(t) => format!("target {} missed by {}", format_compact(t), format_age(run - t)),
         None => "no resolution target".into(),
     };
     match &inc.resolved {
@@ -127,12 +128,11 @@ pub fn export_markdown(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> S
                 "| Resolved | {} by {}, {} after detection; {verdict} |",
                 utc(r.at),
                 cell(&r.who),
-                format_clock(run)
+                format_age(run)
             );
         }
         None => {
-            let _ =
-                writeln!(w, "| Resolved | not yet; running for {}; {verdict} so far |", format_clock(run));
+            let _ = writeln!(w, "| Resolved | not yet; running for {}; {verdict} so far |", format_age(run));
         }
     }
     let firing = inc.alerts.iter().filter(|a| a.firing).count();
