@@ -204,10 +204,10 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
             let text = export_markdown(inc, &policy, now);
             match out {
                 Some(path) => {
-                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                        if !dir.is_dir() {
-                            bail!("{}: no such directory", dir.display());
-                        }
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                        && !dir.is_dir()
+                    {
+                        bail!("{}: no such directory", dir.display());
                     }
                     std::fs::write(&path, text)
                         .with_context(|| format!("cannot write {}", path.display()))?;

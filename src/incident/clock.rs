@@ -187,6 +187,19 @@ pub fn big_digits(text: &str) -> Vec<String> {
     rows
 }
 
+/// `big_digits(text)` with every cell repeated `scale` times across and down (scale 0 is
+/// taken as 1): `BIG_ROWS * scale` rows for a wall across a room.
+pub fn big_digits_scaled(text: &str, scale: usize) -> Vec<String> {
+    let scale = scale.max(1);
+    big_digits(text)
+        .into_iter()
+        .flat_map(|row| {
+            let wide: String = row.chars().flat_map(|c| std::iter::repeat_n(c, scale)).collect();
+            std::iter::repeat_n(wide, scale)
+        })
+        .collect()
+}
+
 /// The width in columns of `big_digits(text)`.
 pub fn big_width(text: &str) -> usize {
     big_digits(text).first().map(|r| r.chars().count()).unwrap_or(0)
@@ -215,5 +228,9 @@ mod tests {
         assert_eq!(rows[1], "  █   █ █   █ █ █");
         assert_eq!(big_digits("1:02:03")[4], "  █   ███ ███   ███ ███");
         assert!(big_digits("").iter().all(String::is_empty));
+        let big = big_digits_scaled("1", 2);
+        assert_eq!(big.len(), 2 * BIG_ROWS);
+        assert_eq!(big[0], "    ██");
+        assert_eq!(big[1], big[0]);
     }
 }

@@ -8,6 +8,7 @@
 //! - `export`: the Markdown timeline for the blameless review.
 //! - `summary`: the JSON shape of `incident list --json` and `snapshot --json`.
 //! - `who`: the Unix user (and SSH client) recorded as the actor.
+//! - `widget`: the clock pane body as a ratatui widget (the screen draws the frame).
 pub mod cli;
 pub mod clock;
 pub mod export;
@@ -16,6 +17,7 @@ pub mod policy;
 pub mod store;
 pub mod summary;
 pub mod who;
+pub mod widget;
 
 pub use clock::{ClockView, DeadlineState, NextTier, big_digits, clock_view, clock_views};
 pub use model::{Incident, IncidentBook, Severity, observe_alerts, observe_time};
