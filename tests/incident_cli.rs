@@ -212,3 +212,28 @@ fn tiers_preset_from_the_config_is_used() {
         book["incidents"][0]["timeline"].as_array().unwrap().iter().map(|e| e["event"].clone()).collect();
     assert_eq!(events, ["declared", "escalated"]);
 }
+
+#[test]
+fn a_watching_screen_reloads_within_a_second_of_another_process_writing() {
+    use opsdeck::incident::{Store, Watch};
+    let dir = tempfile::tempdir().unwrap();
+    let mut watch = Watch::new(Store::new(dir.path())).unwrap();
+    assert!(!watch.refresh().unwrap(), "nothing to reload yet");
+    let mut child =
+        opsdeck(dir.path(), "alice", &["incident", "declare", "--title", "Wall test", "--severity", "P0"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+    let started = Instant::now();
+    while !watch.refresh().unwrap() {
+        assert!(started.elapsed() < Duration::from_secs(5), "never reloaded");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(started.elapsed() < Duration::from_secs(1), "reloaded after {:?}", started.elapsed());
+    assert!(child.wait().unwrap().success());
+    assert_eq!(watch.book.incidents[0].title, "Wall test");
+    assert!(!watch.refresh().unwrap(), "no change, no reload");
+    run(dir.path(), "bob", &["incident", "ack"]);
+    assert!(watch.refresh().unwrap());
+    assert_eq!(watch.book.incidents[0].acknowledged.as_ref().unwrap().who, "bob");
+}

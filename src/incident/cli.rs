@@ -10,8 +10,9 @@ use std::path::PathBuf;
 
 use crate::cli::ScreenArgs;
 
+use super::action::IncidentAction;
 use super::export::export_markdown;
-use super::model::{self, IncidentBook, IncidentError, Severity};
+use super::model::Severity;
 use super::policy::Policy;
 use super::store::Store;
 use super::summary::summaries;
@@ -107,48 +108,17 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
     let now = Utc::now();
     let who = super::who::current();
 
-    // A write: record escalations up to now, then the action, under the store's lock.
-    let write = |f: &dyn Fn(&mut IncidentBook) -> Result<String, IncidentError>| -> anyhow::Result<i32> {
-        let msg = store
-            .update(|book| {
-                model::observe_time(book, &policy, now);
-                f(book)
-            })
-            .context("incident store")??;
-        println!("{msg}");
+    // A write: the same action the screen emits, applied under the store's lock.
+    let write = |action: IncidentAction| -> anyhow::Result<i32> {
+        let outcome = super::action::run(&store, &policy, &action, &who, now).context("incident store")??;
+        println!("{}", outcome.message);
         Ok(0)
     };
 
     match c {
-        IncidentCmd::Declare { title, severity } => write(&|book| {
-            let id = model::declare(book, &title, severity, &who, now)?;
-            model::observe_time(book, &policy, now);
-            Ok(format!("INC-{id} declared ({} {}): {}", severity.as_str(), severity.sev(), title.trim()))
-        }),
-        IncidentCmd::Ack { id } => {
-            let id = id_arg(id.as_deref())?;
-            write(&|book| {
-                let id = book.resolve_id(id)?;
-                model::acknowledge(book, id, &who, now)?;
-                let inc = book.get(id).expect("just acknowledged");
-                let view = super::clock::clock_view(inc, &policy, now);
-                let held = match (view.tier, policy.next_tier(None)) {
-                    (None, Some(first)) => format!("before {}", first.name),
-                    _ => format!("at {}", view.tier_name),
-                };
-                Ok(format!("INC-{id} acknowledged by {who}; escalation stopped {held}"))
-            })
-        }
-        IncidentCmd::Resolve { id } => {
-            let id = id_arg(id.as_deref())?;
-            write(&|book| {
-                let id = book.resolve_id(id)?;
-                model::resolve(book, id, &who, now)?;
-                let inc = book.get(id).expect("just resolved");
-                let run = super::clock::format_clock(model::elapsed(inc.detected_at, now));
-                Ok(format!("INC-{id} resolved by {who} after {run}"))
-            })
-        }
+        IncidentCmd::Declare { title, severity } => write(IncidentAction::Declare { title, severity }),
+        IncidentCmd::Ack { id } => write(IncidentAction::Acknowledge { id: id_arg(id.as_deref())? }),
+        IncidentCmd::Resolve { id } => write(IncidentAction::Resolve { id: id_arg(id.as_deref())? }),
         IncidentCmd::Note { words } => {
             let (id, text) = match words.split_first() {
                 Some((first, rest)) if !rest.is_empty() && parse_id(first).is_some() => {
@@ -156,11 +126,7 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
                 }
                 _ => (None, words.join(" ")),
             };
-            write(&|book| {
-                let id = book.resolve_id(id)?;
-                model::note(book, id, &who, &text, now)?;
-                Ok(format!("note added to INC-{id}"))
-            })
+            write(IncidentAction::Note { id, text })
         }
         IncidentCmd::List { json, all } => {
             let book = store.load().context("incident store")?;

@@ -2,6 +2,8 @@
 //!
 //! - `model`: the incident book and its pure transitions (auto-open from alerts, declare,
 //!   acknowledge, resolve, note, escalations recorded as time passes).
+//! - `action`: incident actions as data (what the screen emits and the CLI runs) and the
+//!   store-side `run` and `observe` the screen calls off its event loop.
 //! - `policy`: escalation tiers, response phases and resolution targets from the config.
 //! - `clock`: what the clock pane shows (pure) and the big digits for the wall.
 //! - `store`: the book on disk, shared between processes (lock, temp file, rename).
@@ -9,6 +11,7 @@
 //! - `summary`: the JSON shape of `incident list --json` and `snapshot --json`.
 //! - `who`: the Unix user (and SSH client) recorded as the actor.
 //! - `widget`: the clock pane body as a ratatui widget (the screen draws the frame).
+pub mod action;
 pub mod cli;
 pub mod clock;
 pub mod export;
@@ -19,7 +22,8 @@ pub mod summary;
 pub mod who;
 pub mod widget;
 
+pub use action::{IncidentAction, Outcome};
 pub use clock::{ClockView, DeadlineState, NextTier, big_digits, clock_view, clock_views};
 pub use model::{Incident, IncidentBook, Severity, observe_alerts, observe_time};
 pub use policy::Policy;
-pub use store::{Stamp, Store, StoreError};
+pub use store::{Stamp, Store, StoreError, Watch};

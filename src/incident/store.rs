@@ -138,6 +138,36 @@ impl Store {
     }
 }
 
+/// A reader's view of the store that reloads only when the file changed: a screen calls
+/// `refresh` every tick (one `stat` when nothing changed), so another process's change
+/// shows within a tick. Runs file I/O: call it off the event loop.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    store: Store,
+    stamp: Option<Stamp>,
+    pub book: IncidentBook,
+}
+
+impl Watch {
+    pub fn new(store: Store) -> Result<Watch, StoreError> {
+        let (book, stamp) = store.load_stamped()?;
+        Ok(Watch { store, stamp, book })
+    }
+
+    /// Reloads when the file changed; true when the book is different. On error the last
+    /// good book stays.
+    pub fn refresh(&mut self) -> Result<bool, StoreError> {
+        if self.store.stamp() == self.stamp {
+            return Ok(false);
+        }
+        let (book, stamp) = self.store.load_stamped()?;
+        self.stamp = stamp;
+        let changed = book != self.book;
+        self.book = book;
+        Ok(changed)
+    }
+}
+
 fn stamp_of(md: &fs::Metadata) -> Stamp {
     use std::os::unix::fs::MetadataExt;
     Stamp {
