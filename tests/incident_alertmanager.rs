@@ -1,18 +1,18 @@
-//! Against the real Alertmanager (`OPSDECK_TEST_AM_URL`): a critical (P1) alert posted with
-//! a start time in the past opens an incident whose detection time equals the alert's
-//! `startsAt`; the incident is visible to another process through the store; when the
-//! alert is resolved in Alertmanager, the timeline records it.
+//! Against the real Alertmanager (`OPSDECK_TEST_AM_URL`), through the data layer's
+//! `AmClient`: a critical (P1) alert posted with a start time in the past opens an incident
+//! whose detection time equals the alert's `startsAt`, another process sees it, and the
+//! alert's resolution is recorded; a silence made from opsdeck appears in Alertmanager
+//! (author = the user, comment) and in the incident's timeline.
 //!
-//! The alert is fetched with a minimal `GET /api/v2/alerts` parsed into `sources::Alert`
-//! (the data layer's client lives on another branch); the conversion to `AlertView` follows
-//! DESIGN.md's priority mapping with the default config.
+//! Alerts become `AlertView`s by DESIGN.md's priority mapping with the default config.
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use opsdeck::config::PrioritySpec;
+use opsdeck::config::{Defaults, PrioritySpec, SourceSpec};
 use opsdeck::derive::{AlertView, Priority};
-use opsdeck::incident::model::{EventKind, observe_alerts};
-use opsdeck::incident::{Policy, Store, clock_view};
+use opsdeck::incident::action::{self, IncidentAction};
+use opsdeck::incident::model::EventKind;
+use opsdeck::incident::{Policy, Store, clock_view, silence};
+use opsdeck::sources::alertmanager::{AmClient, PostableAlert};
 use opsdeck::sources::{Alert, AlertState, Labels};
-use serde::Deserialize;
 
 fn am_url() -> Option<String> {
     match std::env::var("OPSDECK_TEST_AM_URL") {
@@ -27,54 +27,9 @@ fn am_url() -> Option<String> {
     }
 }
 
-/// `GettableAlert` of Alertmanager API v2 (fields this test needs).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireAlert {
-    fingerprint: String,
-    labels: Labels,
-    #[serde(default)]
-    annotations: Labels,
-    starts_at: DateTime<Utc>,
-    ends_at: Option<DateTime<Utc>>,
-    updated_at: Option<DateTime<Utc>>,
-    #[serde(rename = "generatorURL")]
-    generator_url: Option<String>,
-    status: WireStatus,
-    #[serde(default)]
-    receivers: Vec<WireReceiver>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireStatus {
-    state: AlertState,
-    silenced_by: Vec<String>,
-    inhibited_by: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct WireReceiver {
-    name: String,
-}
-
-impl WireAlert {
-    fn into_alert(self) -> Alert {
-        Alert {
-            fingerprint: self.fingerprint,
-            labels: self.labels,
-            annotations: self.annotations,
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-            updated_at: self.updated_at,
-            generator_url: self.generator_url,
-            state: self.status.state,
-            silenced_by: self.status.silenced_by,
-            inhibited_by: self.status.inhibited_by,
-            receivers: self.receivers.into_iter().map(|r| r.name).collect(),
-            sources: vec!["am-test".into()],
-        }
-    }
+fn client(url: &str) -> AmClient {
+    let spec = SourceSpec { name: "am-test".into(), url: url.into(), ..Default::default() };
+    AmClient::new(&spec, &Defaults::default()).expect("client")
 }
 
 /// DESIGN.md section 2: a `priority` label wins; else severity by the map; else default.
@@ -103,65 +58,64 @@ fn view(a: &Alert, spec: &PrioritySpec) -> AlertView {
     }
 }
 
-async fn fetch(http: &reqwest::Client, base: &str, testid: &str) -> Vec<Alert> {
-    let resp = http
-        .get(format!("{base}/api/v2/alerts"))
-        .query(&[("filter", format!("testid=\"{testid}\""))])
-        .send()
-        .await
-        .expect("GET /api/v2/alerts");
-    assert!(resp.status().is_success(), "HTTP {}", resp.status());
-    let wire: Vec<WireAlert> = resp.json().await.expect("alerts JSON");
-    wire.into_iter().map(WireAlert::into_alert).collect()
+/// The alerts carrying `testid`, as the data layer's client returns them.
+async fn fetch(am: &AmClient, testid: &str) -> Vec<Alert> {
+    let all = am.alerts().await.expect("GET /api/v2/alerts");
+    all.into_iter().filter(|a| a.labels.get("testid").map(String::as_str) == Some(testid)).collect()
 }
 
-async fn post(http: &reqwest::Client, base: &str, body: serde_json::Value) {
-    let resp =
-        http.post(format!("{base}/api/v2/alerts")).json(&body).send().await.expect("POST /api/v2/alerts");
-    assert!(resp.status().is_success(), "HTTP {}: {}", resp.status(), resp.text().await.unwrap_or_default());
+fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}-{}", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or(0))
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Waits until Alertmanager reports the alert carrying `testid` in the wanted state.
+async fn wait_for(am: &AmClient, testid: &str, ok: impl Fn(&[Alert]) -> bool) -> Vec<Alert> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let alerts = fetch(am, testid).await;
+        if ok(&alerts) {
+            return alerts;
+        }
+        assert!(std::time::Instant::now() < deadline, "Alertmanager never got there: {alerts:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]
 async fn critical_alert_opens_an_incident_detected_at_its_starts_at() {
     let Some(base) = am_url() else { return };
-    let http = reqwest::Client::new();
-    let testid = format!("incident-{}-{}", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or(0));
+    let am = client(&base);
+    let testid = unique("incident");
     let started = (Utc::now() - Duration::minutes(3)).trunc_subsecs(3);
-    let labels = serde_json::json!({
-        "alertname": "IncidentClockTest", "severity": "critical", "testid": testid, "service": "checkout"
-    });
-    post(
-        &http,
-        &base,
-        serde_json::json!([{
-            "labels": labels,
-            "annotations": {"summary": "checkout returns 500s"},
-            "startsAt": started.to_rfc3339(),
-        }]),
-    )
-    .await;
-
-    // Wait until Alertmanager has processed it (state `active`).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let alerts = loop {
-        let alerts = fetch(&http, &base, &testid).await;
-        if alerts.iter().any(|a| a.state == AlertState::Active) {
-            break alerts;
-        }
-        assert!(std::time::Instant::now() < deadline, "alert never became active: {alerts:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let mut alert = PostableAlert {
+        labels: labels(&[
+            ("alertname", "IncidentClockTest"),
+            ("severity", "critical"),
+            ("testid", &testid),
+            ("service", "checkout"),
+        ]),
+        annotations: labels(&[("summary", "checkout returns 500s")]),
+        starts_at: Some(started),
+        ..Default::default()
     };
+    am.post_alerts(std::slice::from_ref(&alert)).await.expect("POST /api/v2/alerts");
+    let alerts = wait_for(&am, &testid, |a| a.iter().any(|a| a.state == AlertState::Active)).await;
     assert_eq!(alerts.len(), 1);
     let spec = PrioritySpec::default();
     let views: Vec<AlertView> = alerts.iter().map(|a| view(a, &spec)).collect();
     assert_eq!(views[0].priority, Priority::P1, "severity=critical is P1");
     assert_eq!(views[0].starts_at, started, "Alertmanager keeps the sender's startsAt");
 
-    // Observe the poll through the shared store, as a screen would.
+    // Observe the poll through the shared store, as the screen does.
     let state = tempfile::tempdir().unwrap();
     let store = Store::new(state.path());
+    let policy = Policy::default();
     let now = Utc::now();
-    let changes = store.update(|book| Ok::<_, ()>(observe_alerts(book, &views, now))).unwrap().unwrap();
+    let changes = action::observe(&store, &policy, Some(&views), now).unwrap();
     assert!(
         matches!(&changes[0].event.kind, EventKind::Opened { alertname, .. } if alertname == "IncidentClockTest")
     );
@@ -169,7 +123,7 @@ async fn critical_alert_opens_an_incident_detected_at_its_starts_at() {
     let inc = &book.incidents[0];
     assert_eq!(inc.detected_at, alerts[0].starts_at, "detection time = the alert's startsAt");
     assert_eq!(inc.alerts[0].fingerprint, alerts[0].fingerprint);
-    let clock = clock_view(inc, &Policy::default(), now);
+    let clock = clock_view(inc, &policy, now);
     assert!(clock.elapsed_s >= 180, "the clock started at the alert's start: {}", clock.elapsed);
 
     // Another process sees it, with the clock running from startsAt.
@@ -186,33 +140,74 @@ async fn critical_alert_opens_an_incident_detected_at_its_starts_at() {
     assert_eq!(list[0]["severity"], "P1");
     assert!(list[0]["elapsed_s"].as_u64().unwrap() >= 180);
 
-    // Resolve it in Alertmanager: the next poll no longer returns it, and the timeline says so.
-    post(
-        &http,
-        &base,
-        serde_json::json!([{
-            "labels": labels,
-            "annotations": {"summary": "checkout returns 500s"},
-            "startsAt": started.to_rfc3339(),
-            "endsAt": (Utc::now() - Duration::seconds(1)).to_rfc3339(),
-        }]),
-    )
-    .await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let gone = loop {
-        let alerts = fetch(&http, &base, &testid).await;
-        if alerts.is_empty() {
-            break alerts;
-        }
-        assert!(std::time::Instant::now() < deadline, "alert never resolved: {alerts:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    // Resolve it in Alertmanager: the next poll no longer returns it; the timeline says so.
+    alert.ends_at = Some(Utc::now() - Duration::seconds(1));
+    am.post_alerts(&[alert]).await.expect("POST /api/v2/alerts");
+    let gone = wait_for(&am, &testid, |a| a.is_empty()).await;
     let views: Vec<AlertView> = gone.iter().map(|a| view(a, &spec)).collect();
-    let changes =
-        store.update(|book| Ok::<_, ()>(observe_alerts(book, &views, Utc::now()))).unwrap().unwrap();
+    let changes = action::observe(&store, &policy, Some(&views), Utc::now()).unwrap();
     assert_eq!(changes.len(), 1);
     assert!(
         matches!(&changes[0].event.kind, EventKind::AlertResolved { alertname, .. } if alertname == "IncidentClockTest")
     );
     assert!(store.load().unwrap().incidents[0].is_open(), "people resolve incidents, not alerts");
+}
+
+#[tokio::test]
+async fn a_silence_made_from_opsdeck_appears_in_alertmanager_and_the_timeline() {
+    let Some(base) = am_url() else { return };
+    let am = client(&base);
+    let testid = unique("silence");
+    let alert = PostableAlert {
+        labels: labels(&[
+            ("alertname", "IncidentSilenceTest"),
+            ("severity", "critical"),
+            ("testid", &testid),
+        ]),
+        ..Default::default()
+    };
+    am.post_alerts(&[alert]).await.expect("POST /api/v2/alerts");
+    let alerts = wait_for(&am, &testid, |a| a.iter().any(|a| a.state == AlertState::Active)).await;
+    let spec = PrioritySpec::default();
+    let view0 = view(&alerts[0], &spec);
+
+    let state = tempfile::tempdir().unwrap();
+    let store = Store::new(state.path());
+    let policy = Policy::default();
+    action::observe(&store, &policy, Some(std::slice::from_ref(&view0)), Utc::now()).unwrap();
+
+    // The feed's `s`: build the silence, POST it, record it in the open incident.
+    let who = "alice (ssh 10.0.0.5)";
+    let new =
+        silence::silence_for(&view0, std::time::Duration::from_secs(3600), "fix deploying", who, Utc::now())
+            .unwrap();
+    let id = am.create_silence(&new).await.expect("POST /api/v2/silences");
+    let rec = silence::record(&new, &id);
+    let outcome = action::run(
+        &store,
+        &policy,
+        &IncidentAction::RecordSilence { id: None, silence: rec },
+        who,
+        Utc::now(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(outcome.id, 1);
+
+    let silences = am.silences().await.expect("GET /api/v2/silences");
+    let s = silences.iter().find(|s| s.id == id).expect("the silence is in Alertmanager");
+    assert_eq!(s.created_by, who);
+    assert_eq!(s.comment, "fix deploying");
+    assert!(s.matchers.iter().any(|m| m.name == "testid" && m.value == testid && !m.is_regex));
+    // Alertmanager now reports the alert silenced by it; the incident keeps it as firing.
+    let muted = wait_for(&am, &testid, |a| a.iter().any(|a| a.silenced_by.contains(&id))).await;
+    let views: Vec<AlertView> = muted.iter().map(|a| view(a, &spec)).collect();
+    assert!(views[0].silenced);
+    assert!(action::observe(&store, &policy, Some(&views), Utc::now()).unwrap().is_empty());
+    let book = store.load().unwrap();
+    assert!(book.incidents[0].alerts[0].firing);
+    let recorded = book.incidents[0].timeline.iter().any(
+        |e| matches!(&e.kind, EventKind::SilenceCreated { silence_id, who: w, .. } if *silence_id == id && w == who),
+    );
+    assert!(recorded, "{:?}", book.incidents[0].timeline);
 }

@@ -7,6 +7,7 @@
 //! - `policy`: escalation tiers, response phases and resolution targets from the config.
 //! - `clock`: what the clock pane shows (pure) and the big digits for the wall.
 //! - `store`: the book on disk, shared between processes (lock, temp file, rename).
+//! - `silence`: the silence to POST for an alert (the feed's `s`) and its timeline record.
 //! - `export`: the Markdown timeline for the blameless review.
 //! - `summary`: the JSON shape of `incident list --json` and `snapshot --json`.
 //! - `who`: the Unix user (and SSH client) recorded as the actor.
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod export;
 pub mod model;
 pub mod policy;
+pub mod silence;
 pub mod store;
 pub mod summary;
 pub mod who;
