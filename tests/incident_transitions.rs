@@ -143,6 +143,7 @@ fn check_boundaries(policy: &Policy, boundaries: &[(i64, &str)], before_first: &
             assert_eq!(v.tier_name, prev, "1s before {name}");
             let next = v.next_tier.expect("a next tier");
             assert_eq!((next.name.as_str(), next.countdown.as_str(), next.in_s), (*name, "00:01", 1));
+            assert_eq!(next.state, DeadlineState::Amber, "1s before an escalation is past 80%");
             assert_eq!(book.get(id).unwrap().tier, i.checked_sub(1));
         }
         let changes = observe_time(&mut book, policy, secs(at + 1));
@@ -174,7 +175,13 @@ fn matrix_preset_escalates_at_each_boundary() {
     model::declare(&mut book, "t", Severity::P1, "alice", t0()).unwrap();
     let v = clock_view(&book.incidents[0], &p, t0());
     assert_eq!(v.tier_name, UNASSIGNED);
-    assert_eq!(v.next_tier.unwrap().countdown, "05:00");
+    let next = v.next_tier.unwrap();
+    assert_eq!((next.countdown.as_str(), next.state), ("05:00", DeadlineState::Normal));
+    // 80% of the way from Primary (5:00) to Secondary (15:00) is 13:00.
+    let next_at = |s: i64| clock_view(&book.incidents[0], &p, secs(s)).next_tier.unwrap().state;
+    assert_eq!(next_at(779), DeadlineState::Normal);
+    assert_eq!(next_at(780), DeadlineState::Amber);
+    assert_eq!(next_at(900), DeadlineState::Normal, "a new interval starts at each tier");
     // The last tier has no next one.
     assert!(clock_view(&book.incidents[0], &p, secs(4000)).next_tier.is_none());
     // A late observer records all tiers at once with their true times.

@@ -5,6 +5,8 @@
 //!   resolution.
 //! - The tier comes from elapsed time; an acknowledgement freezes it at the tier held then
 //!   (`next_tier` becomes None). The phase and the resolution clock keep running.
+//! - `next_tier.state` turns `Amber` at 80% of the way to the next escalation (never red:
+//!   past it, the next tier holds the incident).
 //! - `deadline_state` is about the resolution target of the incident's severity: `Amber`
 //!   from 80% of it, `Red` from the deadline on (nothing left). No target: `Normal`.
 use chrono::{DateTime, Utc};
@@ -39,6 +41,8 @@ pub struct NextTier {
     /// `mm:ss` or `h:mm:ss` until it takes over.
     pub countdown: String,
     pub in_s: u64,
+    /// `Amber` from 80% of the way from the current tier (or detection) to this one.
+    pub state: DeadlineState,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,7 +99,17 @@ pub fn clock_view(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> ClockV
             } else {
                 policy.next_tier(tier).map(|t| {
                     let left = t.after.saturating_sub(run);
-                    NextTier { name: t.name.clone(), countdown: format_clock(left), in_s: left.as_secs() }
+                    let from = tier.map(|c| policy.tiers[c].after).unwrap_or_default();
+                    let span = t.after.saturating_sub(from).as_secs();
+                    let gone = run.saturating_sub(from).as_secs();
+                    let state =
+                        if gone * 10 >= span * 8 { DeadlineState::Amber } else { DeadlineState::Normal };
+                    NextTier {
+                        name: t.name.clone(),
+                        countdown: format_clock(left),
+                        in_s: left.as_secs(),
+                        state,
+                    }
                 })
             };
             (tier, next)

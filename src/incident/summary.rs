@@ -49,3 +49,13 @@ pub fn summaries(
     closed.sort_by_key(|i| std::cmp::Reverse((i.resolved.as_ref().map(|r| r.at), i.id)));
     open.into_iter().chain(closed).map(|i| summary(i, policy, now)).collect()
 }
+
+/// The `incidents` array of `opsdeck snapshot --json`: open incidents from the shared
+/// store in the state directory (`OPSDECK_STATE_DIR`), with their clocks at `now`.
+pub fn snapshot_incidents(
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<IncidentSummary>, super::store::StoreError> {
+    let book = super::store::Store::from_env().load()?;
+    Ok(summaries(&book, policy, now, false))
+}

@@ -164,7 +164,11 @@ impl Widget for ClockPane<'_> {
         }
         let ack = if main.acknowledged_by.is_some() { "  ACK" } else { "" };
         w.line(&[("Held by   ", st.muted), (&main.tier_name, st.normal), (ack, st.ok)]);
-        let next_style = if main.acknowledged_by.is_some() { st.ok } else { st.normal };
+        let next_style = match (&main.acknowledged_by, &main.next_tier) {
+            (Some(_), _) => st.ok,
+            (None, Some(n)) => st.deadline(n.state),
+            (None, None) => st.normal,
+        };
         w.line(&[("Next      ", st.muted), (&next_line(main), next_style)]);
         w.line(&[("Phase     ", st.muted), (&main.phase, st.normal)]);
         w.line(&[("Target    ", st.muted), (&target_line(main), clock_style)]);
