@@ -89,6 +89,21 @@ fn wall_keeps_digits_when_short_of_rows() {
 }
 
 #[test]
+fn a_five_row_pane_shows_everything_compactly() {
+    let mut book = IncidentBook::default();
+    model::declare(&mut book, "Checkout returns 500s", Severity::P0, "alice", t0()).unwrap();
+    model::declare(&mut book, "Search is slow", Severity::P2, "carol", at(600)).unwrap();
+    model::declare(&mut book, "Image CDN degraded", Severity::P1, "dave", at(900)).unwrap();
+    let views = clock_views(&book, &Policy::default(), at(1000));
+    insta::assert_debug_snapshot!(render(&views, BigDigits::Auto, 78, 4));
+}
+
+#[test]
+fn wall_pane_of_eight_rows() {
+    insta::assert_debug_snapshot!(render(&p0(2890, None), BigDigits::Wall, 60, 8));
+}
+
+#[test]
 fn narrow_pane_cuts_with_an_ellipsis() {
     insta::assert_debug_snapshot!(render(&p0(200, None), BigDigits::Auto, 22, 6));
 }

@@ -128,6 +128,9 @@ fn target_line(v: &ClockView) -> String {
 }
 
 impl Widget for ClockPane<'_> {
+    /// Rows, top to bottom: the heading; big digits when chosen; the details, in full (one
+    /// line each) when there is room, else compact (two lines); the other open incidents,
+    /// one line each when there is room, else one summary line.
     fn render(self, area: Rect, buf: &mut Buffer) {
         let st = self.styles;
         let mut w = Writer { buf, area, y: area.y };
@@ -140,52 +143,69 @@ impl Widget for ClockPane<'_> {
             format!("{} {} {}  {}", main.label, main.severity.as_str(), main.severity.sev(), main.title);
         w.line(&[(&heading, st.accent)]);
 
-        // Details take 4 rows, the list of others 1 + n.
+        const FULL: u16 = 4;
         let others = &self.views[1..];
-        let details = 4 + if others.is_empty() { 0 } else { 1 + others.len() as u16 };
+        let others_rows = if others.is_empty() { 0 } else { 1 + others.len() as u16 };
+        let width_for = |s: u16| area.width as usize >= big_width(&main.elapsed) * s as usize;
+        let fits = |s: u16, extra: u16| w.room() >= BIG_ROWS as u16 * s + extra && width_for(s);
         let scale = match self.big {
             BigDigits::Never => 0,
-            BigDigits::Auto => u16::from(w.room() >= BIG_ROWS as u16 + details),
-            // The largest scale that leaves room for the details; at least 1 (digits win).
-            BigDigits::Wall => {
-                let fits = |s: u16, extra: u16| {
-                    w.room() >= BIG_ROWS as u16 * s + extra
-                        && area.width as usize >= big_width(&main.elapsed) * s as usize
-                };
-                (1..=4).rev().find(|s| fits(*s, details)).unwrap_or(u16::from(fits(1, 0)))
-            }
+            BigDigits::Auto => u16::from(fits(1, FULL + others_rows)),
+            // The largest scale that leaves room for the full details, else for the compact
+            // ones, else the digits alone: on a wall the digits always win.
+            BigDigits::Wall => (1..=4)
+                .rev()
+                .find(|s| fits(*s, FULL + others_rows.min(1)))
+                .or_else(|| [1].into_iter().find(|s| fits(*s, 0)))
+                .unwrap_or(0),
         };
-        if scale > 0 && area.width as usize >= big_width(&main.elapsed) * scale as usize {
+        if scale > 0 {
             for row in big_digits_scaled(&main.elapsed, scale as usize) {
                 w.line(&[(&row, clock_style)]);
             }
-        } else {
-            w.line(&[("Elapsed   ", st.muted), (&main.elapsed, clock_style)]);
         }
+
         let ack = if main.acknowledged_by.is_some() { "  ACK" } else { "" };
-        w.line(&[("Held by   ", st.muted), (&main.tier_name, st.normal), (ack, st.ok)]);
         let next_style = match (&main.acknowledged_by, &main.next_tier) {
             (Some(_), _) => st.ok,
             (None, Some(n)) => st.deadline(n.state),
             (None, None) => st.normal,
         };
-        w.line(&[("Next      ", st.muted), (&next_line(main), next_style)]);
-        w.line(&[("Phase     ", st.muted), (&main.phase, st.normal)]);
-        w.line(&[("Target    ", st.muted), (&target_line(main), clock_style)]);
-        if !others.is_empty() {
+        let elapsed_rows = u16::from(scale == 0);
+        if w.room() >= FULL + elapsed_rows + others_rows.min(1) {
+            if scale == 0 {
+                w.line(&[("Elapsed   ", st.muted), (&main.elapsed, clock_style)]);
+            }
+            w.line(&[("Held by   ", st.muted), (&main.tier_name, st.normal), (ack, st.ok)]);
+            w.line(&[("Next      ", st.muted), (&next_line(main), next_style)]);
+            w.line(&[("Phase     ", st.muted), (&main.phase, st.normal)]);
+            w.line(&[("Target    ", st.muted), (&target_line(main), clock_style)]);
+        } else {
+            let elapsed = if scale == 0 { format!("{}  ", main.elapsed) } else { String::new() };
+            w.line(&[
+                (&elapsed, clock_style),
+                (&main.tier_name, st.normal),
+                (ack, st.ok),
+                ("  next: ", st.muted),
+                (&next_line(main), next_style),
+            ]);
+            w.line(&[(&main.phase, st.normal), ("  target: ", st.muted), (&target_line(main), clock_style)]);
+        }
+        if others.is_empty() {
+            return;
+        }
+        if w.room() >= others_rows {
             w.line(&[(&format!("Other open incidents ({})", others.len()), st.muted)]);
-            for (i, v) in others.iter().enumerate() {
-                if w.room() == 1 && i + 1 < others.len() {
-                    w.line(&[(&format!("… and {} more", others.len() - i), st.muted)]);
-                    break;
-                }
+            for v in others {
                 let ack = if v.acknowledged_by.is_some() { " ACK" } else { "" };
                 let head = format!("{} {} {} ", v.label, v.severity.as_str(), v.elapsed);
                 let tail = format!(" {}{ack}  {}", v.tier_name, v.title);
-                if !w.line(&[(&head, st.deadline(v.deadline_state)), (&tail, st.normal)]) {
-                    break;
-                }
+                w.line(&[(&head, st.deadline(v.deadline_state)), (&tail, st.normal)]);
             }
+        } else {
+            let list: Vec<String> =
+                others.iter().map(|v| format!("{} {} {}", v.label, v.severity.as_str(), v.elapsed)).collect();
+            w.line(&[(&format!("+{} open: ", others.len()), st.muted), (&list.join(", "), st.normal)]);
         }
     }
 }
