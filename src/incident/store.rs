@@ -238,6 +238,24 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_write_returns_the_error_and_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.update(|b| declare(b, "kept", Severity::P1, "a", t0())).unwrap().unwrap();
+        let before = fs::read_to_string(store.path()).unwrap();
+        // A directory where the temp file must go: creating it fails like a full disk would.
+        let tmp = dir.path().join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+        fs::create_dir(&tmp).unwrap();
+        let err = store.update(|b| note(b, 1, "a", "lost?", t0())).unwrap_err();
+        assert!(err.to_string().starts_with("cannot create"), "{err}");
+        assert_eq!(fs::read_to_string(store.path()).unwrap(), before);
+        assert_eq!(store.load().unwrap().generation, 1);
+        fs::remove_dir(&tmp).unwrap();
+        store.update(|b| note(b, 1, "a", "now it works", t0())).unwrap().unwrap();
+        assert_eq!(store.load().unwrap().generation, 2);
+    }
+
+    #[test]
     fn read_only_directory_is_an_error_and_loses_nothing() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
