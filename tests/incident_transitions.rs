@@ -182,6 +182,10 @@ fn matrix_preset_escalates_at_each_boundary() {
     assert_eq!(next_at(779), DeadlineState::Normal);
     assert_eq!(next_at(780), DeadlineState::Amber);
     assert_eq!(next_at(900), DeadlineState::Normal, "a new interval starts at each tier");
+    // Sub-second time does not show: half a second in, the countdown still reads 05:00.
+    let v = clock_view(&book.incidents[0], &p, t0() + Duration::milliseconds(500));
+    assert_eq!((v.elapsed.as_str(), v.next_tier.unwrap().countdown.as_str()), ("00:00", "05:00"));
+    assert_eq!(v.resolution_left.as_deref(), Some("4:00:00"));
     // The last tier has no next one.
     assert!(clock_view(&book.incidents[0], &p, secs(4000)).next_tier.is_none());
     // A late observer records all tiers at once with their true times.

@@ -114,7 +114,7 @@ pub fn export_markdown(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> S
     let top = inc.tier.map(|t| policy.tier_name(Some(t)).to_string()).unwrap_or_else(|| "none".into());
     let _ = writeln!(w, "| Highest escalation | {} |", cell(&top));
     let end = inc.resolved.as_ref().map(|r| r.at).unwrap_or(now);
-    let run = elapsed(inc.detected_at, end);
+    let run = std::time::Duration::from_secs(elapsed(inc.detected_at, end).as_secs());
     let target = policy.target(inc.severity);
     let verdict = match target {
         Some(t) if run <= t => format!("target {} met", format_compact(t)),
