@@ -239,6 +239,10 @@ impl HttpClient {
         self.send(self.client.post(self.url(path)).json(body)).await
     }
 
+    pub async fn delete(&self, path: &str) -> Result<Body, SourceError> {
+        self.send(self.client.delete(self.url(path))).await
+    }
+
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<Body, SourceError> {
         let req = match &self.auth {
             Auth::None => req,
