@@ -347,6 +347,38 @@ mod tests {
     }
 
     #[test]
+    fn native_histograms_and_newer_fields_do_not_break_decoding() {
+        let body = Body {
+            status: 200,
+            content_type: None,
+            bytes: br#"{"status":"success","infos":["PromQL info: metric might not be a counter"],
+              "data":{"resultType":"vector","result":[
+                {"metric":{"a":"1"},"histogram":[1795396625.5,{"count":"3","sum":"1.5","buckets":[[0,"0","1","3"]]}]},
+                {"metric":{"a":"2"},"value":[1795396625.5,"2"]}]}}"#
+                .to_vec(),
+        };
+        let r = parse_response(&body).unwrap();
+        match r.data {
+            QueryData::Vector(v) => {
+                assert_eq!(v.len(), 1, "a histogram sample has no scalar value and is skipped");
+                assert_eq!((v[0].labels["a"].as_str(), v[0].value), ("2", 2.0));
+            }
+            other => panic!("{other:?}"),
+        }
+        let body = Body {
+            status: 200,
+            content_type: None,
+            bytes: br#"{"status":"success","data":{"resultType":"matrix","result":[
+                {"metric":{},"histograms":[[1,{"count":"1","sum":"1"}]]}]}}"#
+                .to_vec(),
+        };
+        assert_eq!(
+            parse_response(&body).unwrap().data,
+            QueryData::Matrix(vec![Series { labels: Default::default(), points: vec![] }])
+        );
+    }
+
+    #[test]
     fn range_bounds_align_to_the_step() {
         let now = Utc.timestamp_opt(1_000_007, 0).unwrap();
         let r = RangeQuery {
