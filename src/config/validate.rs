@@ -212,6 +212,9 @@ fn source(d: &mut Diag, tbl: Tbl) -> Option<(String, Span)> {
 
 /// URLs must be absolute http(s) with a host.
 pub fn check_url(d: &mut Diag, url: &str, span: &Span, key: &str) {
+    if !url.contains("://") {
+        return d.at(span, format!("`{key}` must start with http:// or https:// (found `{url}`)"));
+    }
     match reqwest::Url::parse(url) {
         Err(e) => {
             d.at(span, format!("`{key}` is not a valid URL ({e}); expected e.g. http://127.0.0.1:9090"))
