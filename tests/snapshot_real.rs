@@ -252,3 +252,59 @@ availability = '100 * avg(up)'
     assert_eq!(by(&s["health"], "service", "on-the-dead-source")["state"], "UNKNOWN");
     assert!(approx(&by(&s["health"], "service", "up")["availability"], 100.0), "{s:#}");
 }
+
+#[test]
+fn a_status_page_served_over_http_shows_what_needs_attention() {
+    let Some(b) = backends("a_status_page_served_over_http_shows_what_needs_attention") else { return };
+    let Ok(dir) = std::env::var("OPSDECK_TEST_BACKEND_DIR") else {
+        assert!(
+            std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"),
+            "OPSDECK_TEST_BACKEND_DIR unset"
+        );
+        eprintln!("skip: OPSDECK_TEST_BACKEND_DIR unset");
+        return;
+    };
+    // The backends' static server (the one serving /metrics) serves STATE_DIR/www.
+    let sub = unique("statuspage");
+    let www = std::path::Path::new(&dir).join("www").join(&sub);
+    std::fs::create_dir_all(&www).unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/statuspage/github-summary-2022-11-25-incident.json"
+    );
+    std::fs::copy(fixture, www.join("summary.json")).unwrap();
+    let base = b.metrics.trim_end_matches("/metrics");
+    let config = format!(
+        "[[statuspage]]\nname = \"GitHub\"\nurl = \"{base}/{sub}/summary.json\"\n\
+         [[statuspage]]\nname = \"Missing\"\nurl = \"{base}/{sub}/nope.json\"\n"
+    );
+    let (out, s) = snapshot(&config, &[]);
+    std::fs::remove_dir_all(&www).ok();
+    assert_eq!(out.status.code(), Some(1), "the missing page fails: {s:#}");
+    let missing = by(&s["sources"], "name", "Missing");
+    assert_eq!(missing["status"], "failing");
+    assert!(missing["reason"].as_str().unwrap().starts_with("HTTP 404"), "{missing}");
+    assert_eq!(by(&s["sources"], "name", "GitHub")["status"], "fresh");
+
+    assert_eq!(s["statuspages"].as_array().unwrap().len(), 1, "{:#}", s["statuspages"]);
+    let gh = &s["statuspages"][0];
+    assert_eq!(gh["name"], "GitHub");
+    assert_eq!(gh["indicator"], "minor");
+    assert_eq!(gh["description"], "Minor Service Outage");
+    assert_eq!(
+        gh["components_not_operational"],
+        serde_json::json!([{ "name": "Packages", "status": "partial_outage" }])
+    );
+    let inc = &gh["incidents"][0];
+    assert_eq!(inc["name"], "Incident with Packages and Pages");
+    assert_eq!(inc["impact"], "major");
+    assert_eq!(inc["status"], "investigating");
+    assert_eq!(inc["updated_at"], "2022-11-25T15:50:04.970Z");
+    assert!(
+        inc["latest_update"]
+            .as_str()
+            .unwrap()
+            .starts_with("Packages is now experiencing degraded performance")
+    );
+    assert_eq!(gh["maintenances"], serde_json::json!([]));
+}
