@@ -308,3 +308,35 @@ fn a_status_page_served_over_http_shows_what_needs_attention() {
     );
     assert_eq!(gh["maintenances"], serde_json::json!([]));
 }
+
+/// In-process: the plan's range queries reach the real Prometheus and come back as the
+/// screen-only sparklines (not in the JSON).
+#[test]
+fn sparklines_come_from_range_queries() {
+    let Some(b) = backends("sparklines_come_from_range_queries") else { return };
+    let config = format!(
+        "[[prometheus]]\nname = \"prod\"\nurl = \"{prom}\"\n\
+         [[health]]\nservice = \"files\"\navailability = '100 * avg(up{{job=\"metrics-file\"}})'\n\
+         [[community]]\nname = \"Lab\"\nquery = 'sum(obs_test_temperature_celsius{{room=\"lab\"}})'\n\
+         [moderation]\ndepth = 'sum by (code) (obs_test_requests_total)'\ninflow = 'vector(1)'\nthroughput = 'vector(20)'\n",
+        prom = b.prom
+    );
+    let cfg = opsdeck::config::parse_str(&config, "t.toml").unwrap();
+    let now = chrono::Utc::now();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let outcomes = rt.block_on(opsdeck::snapshot::poll_all(&opsdeck::snapshot::plans(&cfg), now));
+    let s = opsdeck::snapshot::assemble(&cfg, &outcomes, now);
+    assert!(!opsdeck::snapshot::any_failed(&s), "{:?}", s.sources);
+    assert!(s.sources[0].query_errors.is_empty(), "{:?}", s.sources[0].query_errors);
+    let spark = &s.health[0].sparkline;
+    assert!(!spark.is_empty() && spark.len() <= 61, "{spark:?}");
+    assert!(spark.iter().all(|v| *v == 100.0), "{spark:?}");
+    assert!(s.community[0].sparkline.iter().all(|v| *v == 21.5) && !s.community[0].sparkline.is_empty());
+    let depth = &s.moderation.as_ref().unwrap().depth_history;
+    assert!(!depth.is_empty() && depth.iter().all(|v| *v == 1030.0), "{depth:?}");
+    assert_eq!(
+        s.moderation.as_ref().unwrap().breach_in_s,
+        None,
+        "wait 51.5 min is under the 2 h SLA and throughput 20/min keeps up with inflow 1/min"
+    );
+}
