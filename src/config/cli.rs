@@ -56,7 +56,15 @@ pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     } else {
         None
     };
-    problems.extend(check_runbooks(&a.runbooks));
+    let mut warnings = 0;
+    for d in check_runbooks(&a.runbooks) {
+        if d.error {
+            problems.push(d.text);
+        } else {
+            eprintln!("{}", d.text);
+            warnings += 1;
+        }
+    }
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}");
@@ -68,7 +76,12 @@ pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
         println!("{}", summary(&path, &c));
     }
     if !a.runbooks.is_empty() {
-        println!("{} runbook path{}: ok", a.runbooks.len(), if a.runbooks.len() == 1 { "" } else { "s" });
+        let paths =
+            format!("{} runbook path{}", a.runbooks.len(), if a.runbooks.len() == 1 { "" } else { "s" });
+        match warnings {
+            0 => println!("{paths}: ok"),
+            n => println!("{paths}: ok, {n} warning{}", if n == 1 { "" } else { "s" }),
+        }
     }
     Ok(0)
 }
