@@ -1,9 +1,14 @@
 //! Runbooks: Markdown files run step by step (DESIGN.md section 4).
 //! `types` is the parsed form every other part works on.
 pub mod cli;
+pub mod driver;
 pub mod exec;
 pub mod journal;
 pub mod machine;
+pub mod plain;
+pub mod report;
 pub mod types;
+pub mod verify;
+pub mod webhook;
 
 pub use types::*;
