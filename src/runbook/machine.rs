@@ -460,6 +460,13 @@ impl Machine {
         self.runbook.steps.iter().position(|x| x.id == id)
     }
 
+    /// A step some block names in `rollback=`: it only runs as a rollback, never in the
+    /// forward flow.
+    pub fn is_rollback_target(&self, step: usize) -> bool {
+        let id = &self.runbook.steps[step].id;
+        self.runbook.steps.iter().flat_map(|s| &s.blocks).any(|b| b.attrs.rollback.as_ref() == Some(id))
+    }
+
     /// Feeds one input. Inputs that do not fit the current phase are refused with a
     /// `Notice` and change nothing.
     pub fn handle(&mut self, input: Input, now: DateTime<Utc>) -> Vec<Effect> {
@@ -587,9 +594,10 @@ impl Machine {
 
     /// Goes to the first step at or after `from` that is not done; finishes if none.
     fn advance_from(&mut self, from: usize) {
-        let next = (from..self.steps.len())
-            .chain(0..from)
-            .find(|&i| !matches!(self.steps[i].state, RunState::Ok | RunState::Skipped));
+        let next = (from..self.steps.len()).chain(0..from).find(|&i| {
+            !matches!(self.steps[i].state, RunState::Ok | RunState::Skipped)
+                && !self.is_rollback_target(i)
+        });
         match next {
             Some(step) => self.phase = Phase::Ready { step },
             None => self.finish(Outcome::Completed),

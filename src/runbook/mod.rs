@@ -4,6 +4,7 @@ pub mod cli;
 pub mod driver;
 pub mod exec;
 pub mod journal;
+pub mod load;
 pub mod machine;
 pub mod plain;
 pub mod report;
