@@ -7,8 +7,14 @@ use opsdeck::runbook::journal::{self, Entry, EventKind, Journal, Who, verify_fil
 use std::path::{Path, PathBuf};
 
 fn write_journal(dir: &Path, n: usize) -> PathBuf {
-    let mut j = Journal::create(dir, "run-1", Who { user: "alice".into(), ssh_client: Some("10.0.0.1 5000 22".into()) }, Path::new("/rb/drain.md"), "abc123")
-        .unwrap();
+    let mut j = Journal::create(
+        dir,
+        "run-1",
+        Who { user: "alice".into(), ssh_client: Some("10.0.0.1 5000 22".into()) },
+        Path::new("/rb/drain.md"),
+        "abc123",
+    )
+    .unwrap();
     for i in 0..n {
         j.append(&Entry {
             time: chrono::DateTime::from_timestamp(1_800_000_000 + i as i64, 0).unwrap(),

@@ -70,7 +70,9 @@ async fn bash_runs_strict_in_its_own_group_and_dir() {
     let dir = tempfile::tempdir().unwrap();
     let spec = ExecSpec {
         // -u: an unset variable fails; pipefail: a failing pipe stage fails.
-        script: "echo \"pgid=$(ps -o pgid= $$ | tr -d ' ') pid=$$ pwd=$PWD\"\nfalse | true\necho unreachable\n".into(),
+        script:
+            "echo \"pgid=$(ps -o pgid= $$ | tr -d ' ') pid=$$ pwd=$PWD\"\nfalse | true\necho unreachable\n"
+                .into(),
         env: vec![],
         cwd: dir.path().to_path_buf(),
         timeout: None,
@@ -86,7 +88,11 @@ async fn bash_runs_strict_in_its_own_group_and_dir() {
     assert_eq!(pgid, pid, "the block leads its own process group: {first}");
     assert_ne!(pgid, std::process::id().to_string());
     let canon = std::fs::canonicalize(dir.path()).unwrap();
-    assert!(first.ends_with(&format!("pwd={}", canon.display())) || first.ends_with(&format!("pwd={}", dir.path().display())), "{first}");
+    assert!(
+        first.ends_with(&format!("pwd={}", canon.display()))
+            || first.ends_with(&format!("pwd={}", dir.path().display())),
+        "{first}"
+    );
 
     let spec = ExecSpec {
         script: "echo $UNSET_VARIABLE_XYZ\n".into(),

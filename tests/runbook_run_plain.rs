@@ -12,10 +12,8 @@ fn destructive_step_without_the_typed_value_does_not_run() {
     let ws = Ws::new("");
     ws.write_runbook("drain", &drain_runbook("confirm=typed:cluster"));
     // justification, run step 1, run step 2, wrong answers each time, then EOF.
-    let out = ws.run(
-        &["runbook", "run", "drain", "--param", "cluster=eu-1"],
-        "SRE-42\n\n\nyes\n\ny\n\nEU-1\n",
-    );
+    let out =
+        ws.run(&["runbook", "run", "drain", "--param", "cluster=eu-1"], "SRE-42\n\n\nyes\n\ny\n\nEU-1\n");
     assert_eq!(out.code, Some(1), "{out:?}");
     assert!(!marker(&ws).exists(), "the destructive block ran without confirmation: {out:?}");
     assert!(out.stdout.contains("? type `eu-1` to run, anything else cancels [default: No]:"), "{out:?}");
@@ -53,10 +51,8 @@ fn empty_line_is_no_and_eof_is_never_yes() {
 fn typed_confirmation_runs_the_step_and_journals_it_first() {
     let ws = Ws::new("");
     ws.write_runbook("drain", &drain_runbook("confirm=typed:cluster"));
-    let out = ws.run(
-        &["runbook", "run", "drain", "--param", "cluster=eu-1"],
-        "bad-ticket\nSRE-42\n\n\neu-1\n",
-    );
+    let out =
+        ws.run(&["runbook", "run", "drain", "--param", "cluster=eu-1"], "bad-ticket\nSRE-42\n\n\neu-1\n");
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.contains("justification refused"), "{out:?}");
     assert!(marker(&ws).exists(), "{out:?}");
@@ -79,9 +75,15 @@ fn typed_confirmation_runs_the_step_and_journals_it_first() {
 fn typed_text_confirmation() {
     let ws = Ws::new("");
     ws.write_runbook("drain", &drain_runbook(r#"confirm=typed:"drain eu-1""#));
-    let out = ws.run(&["runbook", "run", "drain", "--param", "cluster=eu-1", "--justification", "SRE-1"], "\n\neu-1\n");
+    let out = ws.run(
+        &["runbook", "run", "drain", "--param", "cluster=eu-1", "--justification", "SRE-1"],
+        "\n\neu-1\n",
+    );
     assert!(!marker(&ws).exists(), "{out:?}");
-    let out = ws.run(&["runbook", "run", "drain", "--param", "cluster=eu-1", "--justification", "SRE-1"], "\n\ndrain eu-1\n");
+    let out = ws.run(
+        &["runbook", "run", "drain", "--param", "cluster=eu-1", "--justification", "SRE-1"],
+        "\n\ndrain eu-1\n",
+    );
     assert!(marker(&ws).exists(), "{out:?}");
     assert_eq!(out.code, Some(0));
 }
@@ -149,7 +151,11 @@ fn drill_prints_destructive_commands_and_reports() {
 #[test]
 fn allowed_groups_and_params_are_enforced() {
     let ws = Ws::new("");
-    let rb = drain_runbook("confirm=yes").replacen("justification:", "allowed_groups: [no-such-group-xyz]\njustification:", 1);
+    let rb = drain_runbook("confirm=yes").replacen(
+        "justification:",
+        "allowed_groups: [no-such-group-xyz]\njustification:",
+        1,
+    );
     ws.write_runbook("drain", &rb);
     let out = ws.run(&["runbook", "run", "drain", "--param", "cluster=eu-1"], "SRE-1\n\n\nyes\n");
     assert_eq!(out.code, Some(1));

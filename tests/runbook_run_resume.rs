@@ -124,7 +124,8 @@ fn resume_refuses_a_changed_runbook() {
     let p = ws.write_runbook("promote", RUNBOOK);
     // Stop at the first prompt after the check (EOF aborts... so we kill it instead by
     // giving no input to the confirmation and reading the run id).
-    let out = ws.run(&["runbook", "run", "promote", "--param", "cluster=db-1", "--justification", "INC-9"], "\n");
+    let out =
+        ws.run(&["runbook", "run", "promote", "--param", "cluster=db-1", "--justification", "INC-9"], "\n");
     let id = out.run_id();
     // An aborted run is finished; craft an unfinished one by truncating after run_started.
     let journal = ws.journals()[0].clone();

@@ -116,9 +116,8 @@ fn config(s: &ScreenArgs) -> anyhow::Result<Config> {
     if s.config.is_none() && std::env::var_os("OPSDECK_CONFIG").is_none() && !path.exists() {
         return Ok(Config::default());
     }
-    crate::config::load::load_file(&path).map_err(|errs| {
-        anyhow::anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
-    })
+    crate::config::load::load_file(&path)
+        .map_err(|errs| anyhow::anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
 }
 
 fn list(s: &ScreenArgs) -> anyhow::Result<i32> {
@@ -212,7 +211,8 @@ fn operator() -> Operator {
 /// `20261123T031400Z-traffic-drain-1a2b`.
 fn new_run_id(rb: &Runbook, now: chrono::DateTime<chrono::Utc>) -> String {
     let stem = rb.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let stem: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     let salt = journal::sha256_hex(format!("{}{}{now:?}", std::process::id(), rb.file_hash).as_bytes());
     format!("{}-{stem}-{}", now.format("%Y%m%dT%H%M%SZ"), &salt[..4])
 }
@@ -257,8 +257,8 @@ fn run(s: &ScreenArgs, a: RunArgs) -> anyhow::Result<i32> {
     let run_id = new_run_id(&rb, now);
     let op = operator();
     let state = crate::util::paths::state_dir();
-    let journal = Journal::create(&state, &run_id, op.who.clone(), &rb.path, &rb.file_hash)
-        .map_err(|e| e.to_string());
+    let journal =
+        Journal::create(&state, &run_id, op.who.clone(), &rb.path, &rb.file_hash).map_err(|e| e.to_string());
     println!("run {run_id}: {} ({})", rb.title, rb.path.display());
     match &journal {
         Ok(j) => println!("journal {}", j.path().display()),
@@ -280,7 +280,12 @@ fn sim_note() -> &'static str {
     if simulator() { " (OPSDECK_SIM_URL is set: they run against the simulator)" } else { "" }
 }
 
-fn drive(cfg: &Config, m: Machine, fx: Vec<super::machine::Effect>, journal: Result<Journal, String>) -> anyhow::Result<i32> {
+fn drive(
+    cfg: &Config,
+    m: Machine,
+    fx: Vec<super::machine::Effect>,
+    journal: Result<Journal, String>,
+) -> anyhow::Result<i32> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let outcome = rt.block_on(async {
         let (runtime, events) = Runtime::new(journal, prom(cfg), cfg.runbooks.webhook.as_deref());

@@ -141,7 +141,9 @@ fn parse_text(path: &Path, hash: &str, text: &str) -> anyhow::Result<Runbook> {
         let t = line.trim_start();
         if let Some(fence) = ["```", "~~~"].into_iter().find(|f| t.starts_with(f)) {
             let info = t.trim_start_matches(fence.chars().next().unwrap_or('`')).trim();
-            let end = (i + 1..lines.len()).find(|&j| lines[j].trim_start().starts_with(fence)).unwrap_or(lines.len());
+            let end = (i + 1..lines.len())
+                .find(|&j| lines[j].trim_start().starts_with(fence))
+                .unwrap_or(lines.len());
             let body = lines[i + 1..end].join("\n");
             let (lang, attrs) = info.split_once(char::is_whitespace).unwrap_or((info, ""));
             let attrs = attrs.trim().trim_start_matches('{').trim_end_matches('}');
@@ -149,10 +151,7 @@ fn parse_text(path: &Path, hash: &str, text: &str) -> anyhow::Result<Runbook> {
             match lang {
                 "sh" | "bash" | "shell" | "console" => {
                     let script = if lang == "console" {
-                        body.lines()
-                            .filter_map(|l| l.strip_prefix("$ "))
-                            .collect::<Vec<_>>()
-                            .join("\n")
+                        body.lines().filter_map(|l| l.strip_prefix("$ ")).collect::<Vec<_>>().join("\n")
                     } else {
                         body
                     };
@@ -170,21 +169,35 @@ fn parse_text(path: &Path, hash: &str, text: &str) -> anyhow::Result<Runbook> {
                     {
                         step.id = id.clone();
                     }
-                    step.blocks.push(Block { line: line_no, lang: lang.into(), script: script + "\n", attrs, safety, reason });
+                    step.blocks.push(Block {
+                        line: line_no,
+                        lang: lang.into(),
+                        script: script + "\n",
+                        attrs,
+                        safety,
+                        reason,
+                    });
                 }
                 "promql" if attrs.split_whitespace().any(|w| w == "verify") => {
                     let mut hold_for = Duration::ZERO;
                     let mut timeout = Duration::from_secs(300);
                     for w in attrs.split_whitespace() {
                         if let Some(v) = w.strip_prefix("for=") {
-                            hold_for = duration::parse(v).map_err(|e| anyhow::anyhow!("{f}:{line_no}:1: {e}"))?;
+                            hold_for =
+                                duration::parse(v).map_err(|e| anyhow::anyhow!("{f}:{line_no}:1: {e}"))?;
                         }
                         if let Some(v) = w.strip_prefix("timeout=") {
-                            timeout = duration::parse(v).map_err(|e| anyhow::anyhow!("{f}:{line_no}:1: {e}"))?;
+                            timeout =
+                                duration::parse(v).map_err(|e| anyhow::anyhow!("{f}:{line_no}:1: {e}"))?;
                         }
                     }
                     let step = cur.get_or_insert_with(|| new_step("(first step)", line_no));
-                    step.verify.push(VerifyBlock { line: line_no, query: body.trim().to_string(), hold_for, timeout });
+                    step.verify.push(VerifyBlock {
+                        line: line_no,
+                        query: body.trim().to_string(),
+                        hold_for,
+                        timeout,
+                    });
                 }
                 _ => {}
             }
@@ -192,7 +205,9 @@ fn parse_text(path: &Path, hash: &str, text: &str) -> anyhow::Result<Runbook> {
             continue;
         }
         if let Some(step) = cur.as_mut() {
-            if let Some(kind) = ["CAUTION", "WARNING"].into_iter().find(|k| t.starts_with(&format!("> [!{k}]"))) {
+            if let Some(kind) =
+                ["CAUTION", "WARNING"].into_iter().find(|k| t.starts_with(&format!("> [!{k}]")))
+            {
                 let mut text = Vec::new();
                 let mut j = i + 1;
                 while j < lines.len() && lines[j].trim_start().starts_with('>') {
@@ -230,13 +245,21 @@ fn parse_text(path: &Path, hash: &str, text: &str) -> anyhow::Result<Runbook> {
     Ok(Runbook {
         path: path.to_path_buf(),
         file_hash: hash.to_string(),
-        title: title.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()),
+        title: title.unwrap_or_else(|| {
+            path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+        }),
         intent: front.intent,
         owner: front.owner,
-        eta: front.eta.map(|e| duration::parse(&e)).transpose().map_err(|e| anyhow::anyhow!("{f}: eta: {e}"))?,
+        eta: front
+            .eta
+            .map(|e| duration::parse(&e))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("{f}: eta: {e}"))?,
         params,
         allowed_groups: front.allowed_groups,
-        justification: front.justification.map(|j| JustificationSpec { required: j.required, pattern: j.pattern }),
+        justification: front
+            .justification
+            .map(|j| JustificationSpec { required: j.required, pattern: j.pattern }),
         steps,
     })
 }

@@ -595,8 +595,7 @@ impl Machine {
     /// Goes to the first step at or after `from` that is not done; finishes if none.
     fn advance_from(&mut self, from: usize) {
         let next = (from..self.steps.len()).chain(0..from).find(|&i| {
-            !matches!(self.steps[i].state, RunState::Ok | RunState::Skipped)
-                && !self.is_rollback_target(i)
+            !matches!(self.steps[i].state, RunState::Ok | RunState::Skipped) && !self.is_rollback_target(i)
         });
         match next {
             Some(step) => self.phase = Phase::Ready { step },

@@ -59,7 +59,9 @@ pub async fn drive(
     let mut need_prompt = true;
     loop {
         if let Some(o) = outcome.clone() {
-            rt.flush(std::time::Duration::from_secs(3)).await;
+            // Let the last announcements go out (bounded), and show their warnings.
+            rt.flush(super::webhook::TIMEOUT + std::time::Duration::from_secs(1)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             while let Ok(RuntimeEvent::Warning(w)) = events.try_recv() {
                 let _ = writeln!(out, "{w}");
             }
@@ -247,7 +249,11 @@ fn show(m: &Machine, done: &[Effect], out: &mut (dyn Write + Send), outcome: &mu
                             "{} ok{}{}",
                             step.unwrap_or_default(),
                             took.map(|t| format!(" in {t:.1}s")).unwrap_or_default(),
-                            if eta.is_zero() { String::new() } else { format!(" (eta {})", format_compact(eta)) }
+                            if eta.is_zero() {
+                                String::new()
+                            } else {
+                                format!(" (eta {})", format_compact(eta))
+                            }
                         ))
                     }
                     K::StepSkipped => Some(format!(

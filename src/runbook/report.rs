@@ -59,9 +59,9 @@ pub fn render(records: &[Record], runbook: Option<&Runbook>) -> String {
         let _ = writeln!(o, "| Parameters | {} |", p.join(", "));
     }
 
-    let n = runbook.map_or(0, |r| r.steps.len()).max(
-        records.iter().filter_map(|r| r.entry.step).max().map_or(0, |m| m + 1),
-    );
+    let n = runbook
+        .map_or(0, |r| r.steps.len())
+        .max(records.iter().filter_map(|r| r.entry.step).max().map_or(0, |m| m + 1));
     let mut rows = vec![StepRow::default(); n];
     for (i, row) in rows.iter_mut().enumerate() {
         row.id = runbook.and_then(|r| r.steps.get(i)).map(|s| s.title.clone()).unwrap_or_default();
@@ -169,7 +169,11 @@ pub fn render(records: &[Record], runbook: Option<&Runbook>) -> String {
     let _ = writeln!(o, "\n## Timeline\n");
     for r in records {
         let e = &r.entry;
-        let mut line = format!("- {} `{}`", fmt_t(e.time), serde_json::to_string(&e.event).unwrap_or_default().trim_matches('"'));
+        let mut line = format!(
+            "- {} `{}`",
+            fmt_t(e.time),
+            serde_json::to_string(&e.event).unwrap_or_default().trim_matches('"')
+        );
         if let Some(s) = e.step {
             let _ = write!(line, " step {}", s + 1);
             if let Some(b) = e.block {

@@ -118,11 +118,7 @@ impl PromQuery {
             let pem = std::fs::read(ca).with_context(|| ca.display().to_string())?;
             builder = builder.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
         }
-        Ok(PromQuery {
-            client: builder.build()?,
-            base: src.url.trim_end_matches('/').to_string(),
-            headers,
-        })
+        Ok(PromQuery { client: builder.build()?, base: src.url.trim_end_matches('/').to_string(), headers })
     }
 
     pub fn new(url: &str) -> PromQuery {
@@ -133,17 +129,12 @@ impl PromQuery {
     /// One instant query.
     pub async fn poll(&self, query: &str) -> Poll {
         let url = format!("{}/api/v1/query", self.base);
-        let resp = match self
-            .client
-            .get(&url)
-            .headers(self.headers.clone())
-            .query(&[("query", query)])
-            .send()
-            .await
-        {
-            Ok(r) => r,
-            Err(e) => return Poll::Error(format!("{url}: {e}")),
-        };
+        let resp =
+            match self.client.get(&url).headers(self.headers.clone()).query(&[("query", query)]).send().await
+            {
+                Ok(r) => r,
+                Err(e) => return Poll::Error(format!("{url}: {e}")),
+            };
         let status = resp.status();
         let body: serde_json::Value = match resp.json().await {
             Ok(v) => v,
@@ -159,9 +150,7 @@ impl PromQuery {
             return if status.is_client_error() { Poll::Rejected(msg) } else { Poll::Error(msg) };
         }
         match body["data"]["resultType"].as_str() {
-            Some("vector" | "matrix") => {
-                Poll::Series(body["data"]["result"].as_array().map_or(0, Vec::len))
-            }
+            Some("vector" | "matrix") => Poll::Series(body["data"]["result"].as_array().map_or(0, Vec::len)),
             Some(other) => Poll::Rejected(format!("a verify query must return series, got a {other}")),
             None => Poll::Error("response without data.resultType".into()),
         }
@@ -169,7 +158,12 @@ impl PromQuery {
 }
 
 /// Polls until the tracker has a verdict.
-pub async fn run(client: Option<&PromQuery>, query: &str, hold_for: Duration, timeout: Duration) -> VerifyVerdict {
+pub async fn run(
+    client: Option<&PromQuery>,
+    query: &str,
+    hold_for: Duration,
+    timeout: Duration,
+) -> VerifyVerdict {
     let Some(client) = client else {
         return VerifyVerdict::Unknown("no [[prometheus]] source is configured".into());
     };
@@ -237,7 +231,10 @@ mod tests {
         t.observe(s(0), Poll::Series(1));
         assert!(matches!(t.observe(s(30), Poll::Error("refused".into())), Some(VerifyVerdict::Unknown(_))));
         let mut t = Tracker::new(s(0), s(30));
-        assert!(matches!(t.observe(s(0), Poll::Rejected("bad_data".into())), Some(VerifyVerdict::Unknown(_))));
+        assert!(matches!(
+            t.observe(s(0), Poll::Rejected("bad_data".into())),
+            Some(VerifyVerdict::Unknown(_))
+        ));
     }
 
     #[test]

@@ -83,20 +83,15 @@ impl Ws {
     /// Every journal file.
     pub fn journals(&self) -> Vec<PathBuf> {
         let d = self.state().join("runs");
-        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
-            .map(|r| r.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
+        let mut v: Vec<PathBuf> =
+            std::fs::read_dir(d).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
         v.sort();
         v
     }
 
     /// The journal's records as JSON values.
     pub fn records(&self, journal: &Path) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(journal)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        std::fs::read_to_string(journal).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
     }
 }
 
