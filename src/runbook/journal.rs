@@ -173,7 +173,7 @@ impl Journal {
         let first = records.first().ok_or_else(|| JournalError::Empty(path.to_path_buf()))?;
         let text = std::fs::read_to_string(path)
             .map_err(|source| JournalError::Io { path: path.to_path_buf(), source })?;
-        let last_line = text.lines().filter(|l| !l.is_empty()).last().unwrap_or_default();
+        let last_line = text.lines().rfind(|l| !l.is_empty()).unwrap_or_default();
         let file = OpenOptions::new()
             .append(true)
             .open(path)
