@@ -1,5 +1,6 @@
 //! Runbooks: Markdown files run step by step (DESIGN.md section 4).
 //! `types` is the parsed form every other part works on.
+pub mod classify;
 pub mod cli;
 pub mod types;
 
