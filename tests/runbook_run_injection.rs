@@ -16,8 +16,7 @@ params:
 ## Echo it
 
 ```sh {readonly}
-printf '%s' "$TARGET" > seen.txt
-echo "target is $TARGET"
+printf 'SEEN<%s>\n' "$TARGET"
 ```
 "#;
 
@@ -41,8 +40,12 @@ fn hostile_parameter_values_stay_inert() {
         assert_eq!(out.code, Some(0), "{out:?}");
         assert!(!pwned.exists(), "value {v:?} executed: {out:?}");
         assert!(!marker.exists(), "value {v:?} executed: {out:?}");
-        let seen = std::fs::read_to_string(ws.rb().join("seen.txt")).unwrap();
-        assert_eq!(&seen, v, "the script saw the value verbatim");
+        // The script saw the value verbatim (the journal keeps the block's output).
+        let j = ws.journals().into_iter().find(|p| p.to_string_lossy().contains(&out.run_id())).unwrap();
+        let recs = ws.records(&j);
+        let fin = recs.iter().find(|r| r["event"] == "block_finished").unwrap();
+        assert_eq!(fin["output"].as_str().unwrap(), format!("SEEN<{v}>\n"));
+        assert_eq!(recs[0]["params"]["target"].as_str().unwrap(), v);
     }
 }
 

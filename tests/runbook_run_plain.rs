@@ -109,7 +109,7 @@ touch rolled-back
 ```
 "#,
     );
-    let out = ws.run(&["runbook", "run", "flaky", "--justification", "x"], "\nyes\nr\nyes\nb\n");
+    let out = ws.run(&["runbook", "run", "flaky", "--justification", "x"], "\nyes\nr\nyes\nb\nyes\n");
     assert!(out.stdout.contains("FAILED: block 1 exit 3"), "{out:?}");
     assert!(out.stdout.contains("b roll back (step 2 Undo it)"), "{out:?}");
     assert_eq!(out.stdout.matches("  | trying").count(), 2, "retry re-ran after a new confirmation: {out:?}");
