@@ -9,7 +9,9 @@ use super::types::Runbook;
 
 /// Reads and parses one runbook file; errors name file:line:col.
 pub fn load_file(path: &Path) -> anyhow::Result<Runbook> {
-    super::parse::parse_file(path).map_err(|e| anyhow::anyhow!("{e}"))
+    // Absolute, so a run can be resumed and reported from any directory.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    super::parse::parse_file(&path).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Every `*.md` under the directories (recursively), sorted; skips `README.md`.

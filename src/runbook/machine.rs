@@ -72,7 +72,9 @@ impl Expect {
     pub fn accepts(&self, answer: &str) -> bool {
         match self {
             Expect::Yes => answer == "yes" || answer == "y",
-            Expect::Typed(t) => answer == t,
+            // An empty expected value (an empty parameter) can never be confirmed: the
+            // empty line is always No.
+            Expect::Typed(t) => !answer.is_empty() && answer == t,
         }
     }
 }
@@ -505,6 +507,7 @@ impl Machine {
                     if unknown {
                         self.steps[step].blocks[block] = RunState::Unknown;
                     }
+                    self.steps[step].state = if unknown { RunState::Unknown } else { RunState::Pending };
                     fx.push(Effect::Notice(format!(
                         "not confirmed ({}): step {} block {} not run",
                         if answer.is_empty() { "default No".into() } else { format!("typed `{answer}`") },
@@ -515,6 +518,11 @@ impl Machine {
                 }
             }
             (Phase::Running { .. }, Input::Interrupt) => fx.push(Effect::KillCommand),
+            (Phase::Verifying { step, verify }, Input::Interrupt) => self.finish_verify(
+                step,
+                verify,
+                VerifyVerdict::Unknown("interrupted by the operator".into()),
+            ),
             (Phase::Running { step, block }, Input::CommandExited(r)) => self.finish_block(step, block, r),
             (Phase::Verifying { step, verify }, Input::VerifyDone(v)) => self.finish_verify(step, verify, v),
             (Phase::Failed { step, .. }, Input::Retry) => self.begin_step(step),
@@ -1377,5 +1385,18 @@ mod tests {
         let mut rb2 = runbook();
         rb2.params[0].name = "path".into();
         assert!(validate_params(&rb2, &BTreeMap::new()).unwrap_err()[0].contains("reserved"));
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_expected_value_is_never_confirmed() {
+        assert!(!Expect::Typed(String::new()).accepts(""));
+        assert!(!Expect::Yes.accepts(""));
+        assert!(!Expect::Yes.accepts("YES please"));
+        assert!(Expect::Typed("eu-1".into()).accepts("eu-1"));
     }
 }
