@@ -518,11 +518,9 @@ impl Machine {
                 }
             }
             (Phase::Running { .. }, Input::Interrupt) => fx.push(Effect::KillCommand),
-            (Phase::Verifying { step, verify }, Input::Interrupt) => self.finish_verify(
-                step,
-                verify,
-                VerifyVerdict::Unknown("interrupted by the operator".into()),
-            ),
+            (Phase::Verifying { step, verify }, Input::Interrupt) => {
+                self.finish_verify(step, verify, VerifyVerdict::Unknown("interrupted by the operator".into()))
+            }
             (Phase::Running { step, block }, Input::CommandExited(r)) => self.finish_block(step, block, r),
             (Phase::Verifying { step, verify }, Input::VerifyDone(v)) => self.finish_verify(step, verify, v),
             (Phase::Failed { step, .. }, Input::Retry) => self.begin_step(step),
@@ -719,7 +717,11 @@ impl Machine {
         let mut e = self.entry_at(EventKind::BlockFinished, step, Some(block));
         e.exit_code = r.exit_code;
         e.output = Some(r.output.clone());
-        e.detail = Some(format!("{} in {:.1}s", r.describe(), r.duration.as_secs_f64()));
+        e.detail = Some(if self.executes(step, block) {
+            format!("{} in {:.1}s", r.describe(), r.duration.as_secs_f64())
+        } else {
+            "drill: printed, not executed".to_string()
+        });
         self.push(e, After::Nothing);
         if r.success() {
             self.steps[step].blocks[block] = RunState::Ok;
@@ -739,6 +741,10 @@ impl Machine {
         if printed {
             // Commands were only printed: the post-condition says nothing about them.
             self.steps[step].verify[verify] = RunState::Skipped;
+            let e = self
+                .entry_at(EventKind::VerifyFinished, step, Some(verify))
+                .detail("skipped: drill, the commands were printed, not executed");
+            self.push(e, After::Nothing);
             return self.start_verify(step, verify + 1);
         }
         let e = self.entry_at(EventKind::VerifyStarted, step, Some(verify)).detail(&vs[verify].query.clone());
