@@ -183,6 +183,33 @@ pub enum Effect {
     Finished(Outcome),
 }
 
+/// Everything a confirmation dialog shows, as data (plain mode prints it; the TUI draws
+/// it): the command exactly as it will run, the parameters as the environment it gets,
+/// the callouts, the registered rollback, and what must be typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfirmDialog {
+    pub step: usize,
+    pub block: usize,
+    pub step_title: String,
+    /// 1-based line of the block in the runbook.
+    pub line: usize,
+    pub script: String,
+    /// `(NAME, value)` as the block's environment will hold them.
+    pub env: Vec<(String, String)>,
+    pub safety: Safety,
+    pub reason: String,
+    /// `(kind, text)`: `CAUTION` / `WARNING` callouts of the step.
+    pub callouts: Vec<(String, String)>,
+    /// The registered rollback step: index and title.
+    pub rollback: Option<(usize, String)>,
+    pub timeout: Option<Duration>,
+    pub expect: Expect,
+    /// The block started before without a recorded outcome: it may already have run.
+    pub unknown: bool,
+    /// Drill: the command will be printed, not executed.
+    pub drill_print: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepStatus {
     pub state: RunState,
@@ -455,6 +482,29 @@ impl Machine {
     pub fn env_for(&self, step: usize) -> Vec<(String, String)> {
         block_env(&self.params, &self.opts.run_id, &self.runbook.steps[step].id, self.opts.drill)
     }
+    /// The dialog to show while the phase is `Confirm`.
+    pub fn confirm_dialog(&self) -> Option<ConfirmDialog> {
+        let Phase::Confirm { step, block, expect, unknown } = &self.phase else { return None };
+        let s = &self.runbook.steps[*step];
+        let b = &s.blocks[*block];
+        Some(ConfirmDialog {
+            step: *step,
+            block: *block,
+            step_title: s.title.clone(),
+            line: b.line,
+            script: b.script.clone(),
+            env: self.env_for(*step),
+            safety: b.safety,
+            reason: b.reason.clone(),
+            callouts: s.callouts.iter().map(|c| (c.kind.clone(), c.text.clone())).collect(),
+            rollback: self.rollback_for(*step).map(|r| (r, self.runbook.steps[r].title.clone())),
+            timeout: b.attrs.timeout,
+            expect: expect.clone(),
+            unknown: *unknown,
+            drill_print: !self.executes(*step, *block),
+        })
+    }
+
     /// The step a failed block's `rollback=` names, if any.
     pub fn rollback_for(&self, step: usize) -> Option<usize> {
         let s = &self.runbook.steps[step];
