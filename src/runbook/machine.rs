@@ -1409,6 +1409,60 @@ mod tests {
     }
 
     #[test]
+    fn verify_runs_after_the_commands_and_unknown_is_never_a_pass() {
+        let mut rb = runbook();
+        rb.steps[0].verify.push(VerifyBlock {
+            line: 9,
+            query: "up".into(),
+            hold_for: Duration::from_secs(60),
+            timeout: Duration::from_secs(300),
+        });
+        let (mut m, fx) = Machine::start(rb, opts(), op(&[]), params(), Some("SRE-7".into()), t(0));
+        settle(&mut m, fx, t(0));
+        let fx = m.handle(Input::RunStep, t(1));
+        let (all, _) = settle(&mut m, fx, t(1));
+        assert!(!all.iter().any(|e| matches!(e, Effect::StartVerify { .. })), "not before the commands");
+        let fx =
+            m.handle(Input::CommandExited(ExecResult { exit_code: Some(0), ..Default::default() }), t(2));
+        let (all, entries) = settle(&mut m, fx, t(2));
+        assert_eq!(entries.last().unwrap().event, EventKind::VerifyStarted);
+        assert!(all.iter().any(|e| matches!(e, Effect::StartVerify { query, .. } if query == "up")));
+        assert_eq!(m.phase(), &Phase::Verifying { step: 0, verify: 0 });
+        let fx = m.handle(Input::VerifyDone(VerifyVerdict::Unknown("bad_data".into())), t(3));
+        settle(&mut m, fx, t(3));
+        assert_eq!(m.steps()[0].verify[0], RunState::Unknown);
+        assert!(matches!(m.phase(), Phase::Failed { step: 0, .. }));
+        // Retry re-runs the verify only (the block already succeeded).
+        let fx = m.handle(Input::Retry, t(4));
+        let (all, _) = settle(&mut m, fx, t(4));
+        assert!(!all.iter().any(|e| matches!(e, Effect::StartCommand { .. })));
+        assert!(all.iter().any(|e| matches!(e, Effect::StartVerify { .. })));
+        let fx = m.handle(Input::Interrupt, t(5));
+        settle(&mut m, fx, t(5));
+        assert!(matches!(m.phase(), Phase::Failed { .. }), "interrupting a verify is not a pass");
+        let fx = m.handle(Input::Retry, t(6));
+        settle(&mut m, fx, t(6));
+        let fx = m.handle(Input::VerifyDone(VerifyVerdict::Passed), t(7));
+        settle(&mut m, fx, t(7));
+        assert_eq!(m.steps()[0].state, RunState::Ok);
+        assert_eq!(m.phase(), &Phase::Ready { step: 1 });
+    }
+
+    #[test]
+    fn confirm_dialog_is_data() {
+        let mut m = started();
+        let fx = m.handle(Input::Skip("done already".into()), t(1));
+        settle(&mut m, fx, t(1));
+        let fx = m.handle(Input::RunStep, t(2));
+        settle(&mut m, fx, t(2));
+        let d = m.confirm_dialog().unwrap();
+        assert_eq!(d.script, "kubectl drain x");
+        assert_eq!(d.expect, Expect::Typed("eu-1".into()));
+        assert!(d.env.contains(&("CLUSTER".into(), "eu-1".into())));
+        assert!(!d.unknown && !d.drill_print);
+    }
+
+    #[test]
     fn params_are_validated() {
         let mut rb = runbook();
         rb.params.push(ParamSpec {
