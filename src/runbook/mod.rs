@@ -1,6 +1,20 @@
 //! Runbooks: Markdown files run step by step (DESIGN.md section 4).
 //! `types` is the parsed form every other part works on.
+pub mod classify;
 pub mod cli;
+pub mod discover;
+pub mod driver;
+pub mod exec;
+pub mod journal;
+pub mod lint;
+pub mod load;
+pub mod machine;
+pub mod parse;
+pub mod plain;
+pub mod report;
 pub mod types;
+pub mod verify;
+pub mod webhook;
 
+pub use parse::{RunbookError, parse_file, parse_str};
 pub use types::*;
