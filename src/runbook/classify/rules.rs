@@ -76,7 +76,7 @@ fn redirect(op: &str, target: &str) -> V {
             de(format!("redirection into {target}"))
         }
         ">&" | "<&"
-            if !(target.chars().all(|c| c.is_ascii_digit()) || target == "-") && !harmless_target(target) =>
+            if !(target.chars().all(|c| c.is_ascii_digit()) || target == "-" || harmless_target(target)) =>
         {
             de(format!("redirection into {target}"))
         }
@@ -316,6 +316,7 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
         "terraform" | "tofu" => tools::terraform(&name, args),
         "aws" | "gcloud" | "az" => tools::cloud(&name, args),
         "systemctl" => tools::systemctl(args),
+        "service" if args.first().is_some_and(|a| a == "--status-all") => ro("service --status-all"),
         "service" => match args.get(1).map(String::as_str) {
             Some("status") => ro("service status"),
             Some(v) => de(format!("service {v}")),
@@ -332,8 +333,8 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
                 ro("journalctl")
             }
         }
-        "psql" | "mysql" | "mariadb" | "sqlite3" => data::sql_client(&name, args, stdin),
-        "redis-cli" | "valkey-cli" => data::redis_cli(args, stdin),
+        "psql" | "mysql" | "mariadb" | "sqlite3" => data::sql_client(&name, args, argdyn, stdin),
+        "redis-cli" | "valkey-cli" => data::redis_cli(args, argdyn, stdin),
         "curl" => data::curl(args, argdyn),
         "wget" => data::wget(args),
         "http" | "https" | "xh" => data::httpie(&name, args),

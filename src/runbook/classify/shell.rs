@@ -396,6 +396,7 @@ fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
     let mut cur = SimpleCommand::default();
     let mut heredoc_owner: Vec<usize> = Vec::new();
     let mut piped: Option<String> = None;
+    let mut in_case = 0usize;
     let mut i = 0;
     let flush = |cur: &mut SimpleCommand, out: &mut Vec<SimpleCommand>, piped: &mut Option<String>| {
         if !cur.words.is_empty() || !cur.redirects.is_empty() {
@@ -445,6 +446,17 @@ fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
                 }
             }
             Tok::Op(op, _) => {
+                // `pattern)` inside `case ... esac` is a pattern, not a command.
+                if *op == ")" && in_case > 0 && cur.words.len() == 1 && cur.redirects.is_empty() {
+                    cur = SimpleCommand::default();
+                    i += 1;
+                    continue;
+                }
+                match cur.words.first().map(String::as_str) {
+                    Some("case") => in_case += 1,
+                    Some("esac") => in_case = in_case.saturating_sub(1),
+                    _ => {}
+                }
                 let feeds = if *op == "|" || *op == "|&" { literal_output(&cur) } else { None };
                 flush(&mut cur, &mut out, &mut piped);
                 piped = feeds;
