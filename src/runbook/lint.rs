@@ -3,7 +3,7 @@
 //! destructive steps without a callout.
 //!
 //! Contract: a script variable `$NAME` / `${NAME}` counts as a parameter unless it is the
-//! environment name of a declared parameter (upper-cased, other characters `_`), assigned
+//! environment name of a declared parameter (`ParamSpec::env_name`), assigned
 //! in one of the runbook's scripts, an `OPSDECK_*` variable, a special or positional
 //! parameter, or a common environment variable (`HOME`, `PATH`, `KUBECONFIG`, ...). It is
 //! an error in a runbook with front matter (the author declares parameters there) and a
@@ -86,11 +86,6 @@ pub fn lint_text(text: &str, path: &Path) -> Vec<Diagnostic> {
         Err(e) => vec![diag(path, e.line.max(1), e.column.max(1), Severity::Error, e.message)],
         Ok(rb) => lint_runbook(&rb, text),
     }
-}
-
-/// The environment variable a parameter becomes (the runtime's rule).
-pub fn param_env_name(param: &str) -> String {
-    param.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
 }
 
 const COMMON_ENV: &[&str] = &[
@@ -184,13 +179,9 @@ pub fn lint_runbook(rb: &Runbook, text: &str) -> Vec<Diagnostic> {
     let col_of =
         |line: usize, needle: &str| lines.get(line - 1).and_then(|l| l.find(needle)).map_or(1, |c| c + 1);
 
-    let ids: BTreeSet<&str> = rb
-        .steps
-        .iter()
-        .map(|s| s.id.as_str())
-        .chain(rb.steps.iter().flat_map(|s| s.blocks.iter().filter_map(|b| b.attrs.id.as_deref())))
-        .collect();
-    let declared: BTreeSet<String> = rb.params.iter().map(|p| param_env_name(&p.name)).collect();
+    // `rollback=` names a step (the runtime resolves it among step ids).
+    let ids: BTreeSet<&str> = rb.steps.iter().map(|s| s.id.as_str()).collect();
+    let declared: BTreeSet<String> = rb.params.iter().map(|p| p.env_name()).collect();
     let mut assigned: BTreeSet<String> = BTreeSet::new();
     for b in rb.steps.iter().flat_map(|s| &s.blocks) {
         for cap in ASSIGNED.captures_iter(&b.script) {
