@@ -91,3 +91,17 @@ fn discovery_skips_docs_and_refuses_writable_files() {
     assert_eq!(lint.len(), 1);
     assert_eq!(lint[0].severity, Severity::Error);
 }
+
+#[test]
+fn unknown_front_matter_keys_are_warnings() {
+    let text = "---\ntitle: t\ntags: [db]\njustfication:\n  required: true\nparams:\n  - name: a\n    choises: [x]\n---\n## A\n```sh\necho \"$A\"\n```\n";
+    let got: Vec<String> = lint_text(text, Path::new("x.md")).iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "x.md:4:1: warning: unknown front-matter key `justfication` is ignored (known: title, intent, owner, eta, params, allowed_groups, justification)",
+            "x.md:3:1: warning: unknown front-matter key `tags` is ignored (known: title, intent, owner, eta, params, allowed_groups, justification)",
+            "x.md:8:5: warning: unknown param key `choises` is ignored (known: name, type, default, pattern, choices, description)",
+        ]
+    );
+}

@@ -170,12 +170,65 @@ fn referenced(script: &str) -> Vec<(String, usize, usize)> {
     out
 }
 
+const FRONT_MATTER_KEYS: &[&str] =
+    &["title", "intent", "owner", "eta", "params", "allowed_groups", "justification"];
+const PARAM_KEYS: &[&str] = &["name", "type", "default", "pattern", "choices", "description"];
+const JUSTIFICATION_KEYS: &[&str] = &["required", "pattern"];
+
+/// Front-matter keys opsdeck does not know: warnings, since other tools' keys (`tags`,
+/// `layout`) are fine, but a misspelt `justification` would silently drop a safeguard.
+fn unknown_keys(path: &Path, lines: &[&str]) -> Vec<Diagnostic> {
+    use serde_json::Value;
+    let Some(close) = lines.iter().skip(1).position(|l| matches!(l.trim_end(), "---" | "...")).map(|p| p + 1)
+    else {
+        return vec![];
+    };
+    let yaml = lines[1..close].join("\n");
+    let Ok(Value::Object(top)) = serde_saphyr::from_str::<Value>(&yaml) else { return vec![] };
+    let locate = |key: &str| -> (usize, usize) {
+        for (i, l) in lines.iter().enumerate().take(close).skip(1) {
+            let t = l.trim_start().trim_start_matches("- ");
+            if t.starts_with(&format!("{key}:")) {
+                return (i + 1, l.len() - t.len() + 1);
+            }
+        }
+        (1, 1)
+    };
+    let mut out = Vec::new();
+    let mut check = |keys: Vec<&String>, known: &[&str], what: &str| {
+        for k in keys {
+            if !known.contains(&k.as_str()) {
+                let (line, column) = locate(k);
+                out.push(diag(
+                    path,
+                    line,
+                    column,
+                    Severity::Warning,
+                    format!("unknown {what} key `{k}` is ignored (known: {})", known.join(", ")),
+                ));
+            }
+        }
+    };
+    check(top.keys().collect(), FRONT_MATTER_KEYS, "front-matter");
+    if let Some(Value::Array(params)) = top.get("params") {
+        for p in params {
+            if let Value::Object(m) = p {
+                check(m.keys().collect(), PARAM_KEYS, "param");
+            }
+        }
+    }
+    if let Some(Value::Object(j)) = top.get("justification") {
+        check(j.keys().collect(), JUSTIFICATION_KEYS, "justification");
+    }
+    out
+}
+
 /// Lints a parsed runbook; `text` is its source (for columns and front-matter detection).
 pub fn lint_runbook(rb: &Runbook, text: &str) -> Vec<Diagnostic> {
     let path = &rb.path;
     let lines: Vec<&str> = text.lines().collect();
     let has_front_matter = lines.first().is_some_and(|l| l.trim_end() == "---");
-    let mut out = Vec::new();
+    let mut out = if has_front_matter { unknown_keys(path, &lines) } else { Vec::new() };
     let col_of =
         |line: usize, needle: &str| lines.get(line - 1).and_then(|l| l.find(needle)).map_or(1, |c| c + 1);
 
