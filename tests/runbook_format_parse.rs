@@ -180,7 +180,7 @@ fn attribute_value_errors() {
 
 #[test]
 fn params_reach_scripts_under_their_env_name_and_opsdeck_env_overrides_defaults() {
-    let rb = parse_file(&Path::new("runbooks/gateway-overload.md").to_path_buf()).unwrap();
+    let rb = parse_file(Path::new("runbooks/gateway-overload.md")).unwrap();
     let sim = rb.params.iter().find(|p| p.name == "sim_url").unwrap();
     assert_eq!(sim.env_name(), "SIM_URL");
     let none = |_: &str| None;
