@@ -601,10 +601,10 @@ fn tokens(text: &str) -> Vec<(String, Option<String>, usize)> {
         // Keep the quotes of a typed:"text" value visible to the parser.
         let raw = &text[start..chars.get(i).map(|c| c.0).unwrap_or(text.len())];
         match raw.split_once('=') {
-            Some((k, _)) => {
-                let v = tok[k.len() + 1..].to_string();
-                let v = if k == "confirm" { raw[k.len() + 1..].to_string() } else { v };
-                out.push((k.to_string(), Some(v), start));
+            Some((k, v)) => {
+                // `confirm` keeps its quotes (typed:"text" differs from typed:param).
+                let v = if k == "confirm" { v.to_string() } else { v.replace(['"', '\''], "") };
+                out.push((k.replace(['"', '\''], ""), Some(v), start));
             }
             None => out.push((tok, None, start)),
         }

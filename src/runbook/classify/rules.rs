@@ -34,6 +34,13 @@ pub fn script(text: &str, line0: usize, depth: usize, out: &mut Vec<Finding>) {
         return;
     }
     let parsed = shell::parse(text);
+    if let Some((line, what)) = parsed.incomplete {
+        out.push(Finding {
+            line: line0 + line - 1,
+            safety: Safety::Unknown,
+            rule: format!("unterminated {what} (the script does not read cleanly)"),
+        });
+    }
     for c in &parsed.commands {
         let (safety, rule) = simple(c, depth);
         out.push(Finding { line: line0 + c.line - 1, safety, rule });
