@@ -90,6 +90,16 @@ fn discovery_skips_docs_and_refuses_writable_files() {
     let lint = lint_paths(&dirs);
     assert_eq!(lint.len(), 1);
     assert_eq!(lint[0].severity, Severity::Error);
+    assert!(lint[0].to_string().starts_with(&format!("{}: error: refusing", root.display())), "{}", lint[0]);
+    std::fs::set_permissions(root.join("db"), std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // A file named on the command line is checked too.
+    std::fs::set_permissions(root.join("cache.md"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    let lint = lint_paths(&[root.join("cache.md")]);
+    assert_eq!(lint.len(), 1);
+    assert!(lint[0].message.contains("mode 666"), "{}", lint[0]);
+    let missing = lint_paths(&[root.join("missing.md")]);
+    assert!(missing[0].to_string().contains("missing.md: error: "), "{}", missing[0]);
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub file: PathBuf,
+    /// 1-based; 0 when the diagnostic is about the whole file or folder.
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
@@ -38,7 +39,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {sev}: {}", self.file.display(), self.line, self.column, self.message)
+        if self.line == 0 {
+            write!(f, "{}: {sev}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}:{}:{}: {sev}: {}", self.file.display(), self.line, self.column, self.message)
+        }
     }
 }
 
@@ -55,6 +60,11 @@ pub fn lint_paths(paths: &[PathBuf]) -> Vec<Diagnostic> {
                 }
             }
         } else {
+            // The runtime refuses a runbook others can write: say so here too.
+            if let Err(e) = super::discover::check_permissions(p) {
+                out.push(diag(p, 0, 0, Severity::Error, e.to_string()));
+                continue;
+            }
             vec![p.clone()]
         };
         for f in files {
@@ -73,9 +83,9 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
     let text = match std::fs::read(path) {
         Ok(b) => match String::from_utf8(b) {
             Ok(t) => t,
-            Err(_) => return vec![diag(path, 1, 1, Severity::Error, "not valid UTF-8".into())],
+            Err(_) => return vec![diag(path, 0, 0, Severity::Error, "not valid UTF-8".into())],
         },
-        Err(e) => return vec![diag(path, 1, 1, Severity::Error, format!("cannot read: {e}"))],
+        Err(e) => return vec![diag(path, 0, 0, Severity::Error, format!("cannot read: {e}"))],
     };
     lint_text(&text, path)
 }
@@ -83,7 +93,7 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
 /// Lints runbook text (`path` names it).
 pub fn lint_text(text: &str, path: &Path) -> Vec<Diagnostic> {
     match parse_str(text, path) {
-        Err(e) => vec![diag(path, e.line.max(1), e.column.max(1), Severity::Error, e.message)],
+        Err(e) => vec![diag(path, e.line, e.column, Severity::Error, e.message)],
         Ok(rb) => lint_runbook(&rb, text),
     }
 }
