@@ -624,6 +624,9 @@ impl CurlOpts {
             }
             "--output-dir" => self.writes = Some(val.to_string()),
             "K" | "--config" => self.config = true,
+            "H" | "--header" if val.to_ascii_lowercase().contains("method-override") => {
+                self.method = Some((String::from("(method override header)"), true))
+            }
             _ => {}
         }
     }
@@ -776,7 +779,7 @@ pub fn sed(args: &[String]) -> V {
     static SED_W: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(^|[;}\n/])\s*[0-9$]*\s*[wWe](\s|$)|/[gpIi0-9]*w\s").expect("static regex")
     });
-    if args.iter().any(|a| !a.starts_with('-') && SED_W.is_match(a)) {
+    if args.iter().any(|a| SED_W.is_match(a.strip_prefix("--expression=").unwrap_or(a))) {
         return un("sed program that writes files or runs commands");
     }
     ro("sed")

@@ -205,6 +205,16 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
         "fi" | "done" | "esac" | "}" | ";;" | "in" => ro("shell keyword"),
         "for" | "select" => ro("for loop header"),
         "case" => ro("case header"),
+        "trap" => {
+            // `trap 'cmd' EXIT` runs cmd later: classify it now.
+            match positionals(args, &[]).first() {
+                Some(action) if !has_flag(args, &["-l", "-p"]) => {
+                    let (s, r) = nested(action, depth);
+                    (s, format!("trap {r}"))
+                }
+                _ => ro("trap -p"),
+            }
+        }
         "sudo" | "doas" => {
             let opts = ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group"];
             let i = first_positional(args, &opts);

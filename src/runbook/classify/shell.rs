@@ -383,6 +383,7 @@ impl Lexer<'_> {
             Some('{') => {
                 let mut depth = 0i32;
                 let line0 = self.line;
+                let start = self.pos;
                 loop {
                     let Some(c) = self.peek(0) else {
                         self.open_at_end(line0, "${...}");
@@ -398,6 +399,11 @@ impl Lexer<'_> {
                             break;
                         }
                     }
+                }
+                // `${X:-$(cmd)}` runs cmd: read the expansion's operand as a script.
+                let body: String = self.c[(start + 2).min(self.pos)..self.pos].iter().collect();
+                if body.contains("$(") || body.contains('`') {
+                    self.nested.push((line0, body.trim_end_matches('}').to_string()));
                 }
                 true
             }
