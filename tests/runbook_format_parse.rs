@@ -202,3 +202,18 @@ fn code_blocks_nested_in_lists_are_commands_and_notes_are_prose() {
     assert_eq!(s.blocks[0].line, 8);
     assert_eq!(s.blocks[0].safety, Safety::Destructive);
 }
+
+#[test]
+fn runme_attributes_are_understood() {
+    let text = "## A\n\n```sh {name=drain interactive=false}\nls\n```\n\n## B\n\n```bash {\"name\":\"wipe\",\"destructive\":\"true\",\"timeout\":\"30s\"}\nls\n```\n";
+    let rb = parse_str(text, Path::new("x.md")).unwrap();
+    assert_eq!(rb.steps[0].id, "drain");
+    let b = &rb.steps[1].blocks[0];
+    assert_eq!(rb.steps[1].id, "wipe");
+    assert!(b.attrs.destructive);
+    assert_eq!(b.attrs.timeout, Some(Duration::from_secs(30)));
+    let e = parse_str("## A\n```sh {\"name\": }\nls\n```\n", Path::new("x.md")).unwrap_err().to_string();
+    assert!(e.starts_with("x.md:2:8: bad JSON attributes"), "{e}");
+    let e = parse_str("## A\n```sh {cwd=/tmp}\nls\n```\n", Path::new("x.md")).unwrap_err().to_string();
+    assert!(e.starts_with("x.md:2:8: unknown attribute `cwd`"), "{e}");
+}
