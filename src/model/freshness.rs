@@ -72,10 +72,17 @@ pub enum PaneAge {
     /// The pane has no data source (clock, runbook).
     NoSource,
     Loading,
-    Fresh { age: Duration },
-    Stale { age: Duration, reason: Option<String> },
+    Fresh {
+        age: Duration,
+    },
+    Stale {
+        age: Duration,
+        reason: Option<String>,
+    },
     /// Failing before any data arrived.
-    NoData { reason: String },
+    NoData {
+        reason: String,
+    },
 }
 
 impl PaneAge {

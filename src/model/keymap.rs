@@ -190,7 +190,8 @@ impl Keymap {
         let mut map = Keymap::default();
         for (name, keys) in &file.keys {
             let action = Action::from_name(name).ok_or_else(|| KeymapError::UnknownAction(name.clone()))?;
-            let keys: Vec<Key> = keys.iter().map(|k| Key::parse(k)).collect::<Result<_, _>>().map_err(KeymapError::BadKey)?;
+            let keys: Vec<Key> =
+                keys.iter().map(|k| Key::parse(k)).collect::<Result<_, _>>().map_err(KeymapError::BadKey)?;
             map.bindings.retain(|(k, a)| *a != action && !keys.contains(k));
             map.bindings.extend(keys.into_iter().map(|k| (k, action)));
         }

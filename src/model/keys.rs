@@ -80,7 +80,9 @@ impl Key {
                     (Some(c), None) => KeyCode::Char(c),
                     _ => match lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
                         Some(n) if (1..=12).contains(&n) => KeyCode::F(n),
-                        _ => return Err(format!("unknown key `{text}` (expected e.g. q, ctrl-c, enter, f1)")),
+                        _ => {
+                            return Err(format!("unknown key `{text}` (expected e.g. q, ctrl-c, enter, f1)"));
+                        }
                     },
                 }
             }

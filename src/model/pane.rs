@@ -12,8 +12,15 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 7] =
-        [Pane::Health, Pane::Community, Pane::Status, Pane::Alerts, Pane::Clock, Pane::Moderation, Pane::Runbook];
+    pub const ALL: [Pane; 7] = [
+        Pane::Health,
+        Pane::Community,
+        Pane::Status,
+        Pane::Alerts,
+        Pane::Clock,
+        Pane::Moderation,
+        Pane::Runbook,
+    ];
 
     pub fn index(self) -> usize {
         Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)

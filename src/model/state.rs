@@ -237,7 +237,8 @@ impl Model {
     /// The header clock text (minute resolution: the screen redraws for it once a minute).
     pub fn clock_text(&self) -> (String, String) {
         let utc = self.now.format("%H:%M").to_string();
-        let offset = chrono::FixedOffset::east_opt(self.utc_offset_secs).unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
+        let offset = chrono::FixedOffset::east_opt(self.utc_offset_secs)
+            .unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
         let local = self.now.with_timezone(&offset).format("%H:%M").to_string();
         (utc, local)
     }

@@ -17,7 +17,10 @@ pub enum Msg {
     /// A mouse click on a pane (the app hit-tests the layout).
     Click(Pane),
     /// Wheel over a pane: negative up, positive down.
-    Scroll { pane: Pane, delta: i32 },
+    Scroll {
+        pane: Pane,
+        delta: i32,
+    },
     Resize(u16, u16),
     /// The 1 Hz clock.
     Tick(DateTime<Utc>),
@@ -165,6 +168,7 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
                 m.zoom = false;
             } else if !m.filter.is_empty() && m.focus == Pane::Alerts {
                 m.filter.clear();
+                m.group = None;
                 m.alert_sel = 0;
                 m.rebuild_feed();
             } else {
@@ -207,7 +211,7 @@ fn open_detail(m: &mut Model) {
         }
         Some(FeedRow::Group(g)) => {
             m.filter = format!("alertname={}", g.alertname);
-            m.group = None;
+            m.group = Some(false);
             m.alert_sel = 0;
             m.rebuild_feed();
         }
@@ -230,7 +234,12 @@ fn move_by(m: &mut Model, delta: isize) {
         let len = match m.focus {
             Pane::Health => m.views.health.len(),
             Pane::Community => m.views.community.len(),
-            Pane::Status => m.views.status.iter().map(|s| 1 + s.components_not_operational.len() + s.incidents.len()).sum(),
+            Pane::Status => m
+                .views
+                .status
+                .iter()
+                .map(|s| 1 + s.components_not_operational.len() + s.incidents.len())
+                .sum(),
             _ => 0,
         };
         let i = m.focus.index();

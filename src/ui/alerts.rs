@@ -66,7 +66,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
                     let all_quiet = g.suppressed == g.count;
                     let base = if all_quiet { t.muted() } else { t.text() };
                     r.cell(" ", 2, false, base);
-                    r.cell(g.priority.as_str(), 3, false, if all_quiet { t.muted() } else { prio_style(g.priority, t) });
+                    r.cell(
+                        g.priority.as_str(),
+                        3,
+                        false,
+                        if all_quiet { t.muted() } else { prio_style(g.priority, t) },
+                    );
                     r.cell(&m.alert_age(newest), 6, true, t.muted()).gap(1);
                     r.text("▸ ", t.accent()).text(&g.alertname, base.add_modifier(Modifier::BOLD));
                     r.text(&format!(" ×{}", g.count), t.accent());
@@ -93,15 +98,25 @@ fn alert_row(buf: &mut Buffer, inner: Rect, y: u16, a: &AlertView, m: &Model, t:
     let (base, prio) = if quiet { (t.muted(), t.muted()) } else { (t.text(), prio_style(a.priority, t)) };
     r.cell(a.priority.as_str(), 3, false, prio);
     r.cell(&m.alert_age(a), 6, true, t.muted()).gap(1);
-    if quiet {
-        r.text(if a.silenced { "SIL " } else { "INH " }, t.muted());
-    }
-    let name_w = r.left().min(28);
+    let tag = if a.silenced {
+        "SIL"
+    } else if a.inhibited {
+        "INH"
+    } else {
+        ""
+    };
+    r.cell(tag, 4, false, t.muted());
+    let name_w = r.left().min(26);
     r.cell(&a.alertname, name_w, false, base.add_modifier(Modifier::BOLD)).gap(1);
-    let labels: Vec<String> =
-        a.labels.iter().filter(|(k, _)| !HIDDEN.contains(&k.as_str())).take(3).map(|(k, v)| format!("{k}={v}")).collect();
+    let labels: Vec<String> = a
+        .labels
+        .iter()
+        .filter(|(k, _)| !HIDDEN.contains(&k.as_str()))
+        .take(3)
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     if !labels.is_empty() && r.left() > 10 {
-        let lw = r.left().min(40);
+        let lw = (r.left() / 2).min(36);
         r.cell(&labels.join(" "), lw, false, t.muted()).gap(1);
     }
     if let Some(s) = a.annotations.get("summary").or_else(|| a.annotations.get("description")) {
@@ -122,7 +137,10 @@ pub fn detail(buf: &mut Buffer, body: Rect, a: &AlertView, m: &Model, t: &Theme)
     buf.set_style(area, t.base());
     let block = Block::bordered()
         .border_style(t.border(true))
-        .title(ratatui::text::Line::styled(format!(" {} · {} ", a.priority.as_str(), a.alertname), t.title(true)))
+        .title(ratatui::text::Line::styled(
+            format!(" {} · {} ", a.priority.as_str(), a.alertname),
+            t.title(true),
+        ))
         .title_bottom(ratatui::text::Line::styled(" Esc back · ↑↓ scroll ", t.muted()));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -135,7 +153,10 @@ pub fn detail(buf: &mut Buffer, body: Rect, a: &AlertView, m: &Model, t: &Theme)
         "active"
     };
     lines.push(("state".into(), state.into()));
-    lines.push(("since".into(), format!("{} ({} ago)", a.starts_at.format("%Y-%m-%d %H:%M:%SZ"), m.alert_age(a))));
+    lines.push((
+        "since".into(),
+        format!("{} ({} ago)", a.starts_at.format("%Y-%m-%d %H:%M:%SZ"), m.alert_age(a)),
+    ));
     lines.push(("from".into(), a.sources.join(", ")));
     lines.push(("fingerprint".into(), a.fingerprint.clone()));
     lines.push(("".into(), "labels".into()));

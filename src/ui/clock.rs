@@ -15,7 +15,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let (utc, _) = m.clock_text();
             let text = format!("{utc}Z");
             bigdigits::draw(buf, inner, &text, t.text().add_modifier(ratatui::style::Modifier::BOLD));
-            let rest = Rect { y: inner.y + bigdigits::HEIGHT, height: inner.height - bigdigits::HEIGHT, ..inner };
+            let rest =
+                Rect { y: inner.y + bigdigits::HEIGHT, height: inner.height - bigdigits::HEIGHT, ..inner };
             placeholder(buf, rest, "no active incident", t);
         } else {
             placeholder(buf, inner, "no active incident", t);

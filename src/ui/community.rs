@@ -12,7 +12,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     pane(buf, area, Pane::Community, m, t, "", |buf, inner| {
         let rows = &m.views.community;
         if rows.is_empty() {
-            let msg = if m.config.community.is_empty() { "no metrics configured ([[community]])" } else { "waiting for data…" };
+            let msg = if m.config.community.is_empty() {
+                "no metrics configured ([[community]])"
+            } else {
+                "waiting for data…"
+            };
             return placeholder(buf, inner, msg, t);
         }
         let name_w = rows.iter().map(|r| r.name.chars().count() as u16).max().unwrap_or(8).clamp(8, 22);

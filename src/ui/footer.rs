@@ -26,13 +26,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         if row.left() < 4 {
             break;
         }
-        if !a.applies_to(m.focus) || matches!(a, Action::FocusPrev | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom) {
+        if !a.applies_to(m.focus)
+            || matches!(
+                a,
+                Action::FocusPrev | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+            )
+        {
             continue;
         }
         if a == Action::Up {
             let keys = (m.keymap.keys(Action::Up).next(), m.keymap.keys(Action::Down).next());
             if let (Some(u), Some(d)) = keys {
-                row.text(&format!(" {u}{d}"), t.accent()).text(" move ", t.muted());
+                pair(&mut row, &format!(" {u}{d}"), " move ", t);
             }
             continue;
         }
@@ -45,7 +50,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
                 let first = m.keymap.keys(Action::Jump(1)).next();
                 let last = m.keymap.keys(Action::Jump(7)).next();
                 if let (Some(f), Some(l)) = (first, last) {
-                    row.text(&format!(" {f}-{l}"), t.accent()).text(" pane ", t.muted());
+                    pair(&mut row, &format!(" {f}-{l}"), " pane ", t);
                 }
             }
             continue;
@@ -56,6 +61,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
 
 fn hint(row: &mut Row<'_>, m: &Model, a: Action, t: &Theme) {
     if let Some(k) = m.keymap.keys(a).next() {
-        row.text(&format!(" {k}"), t.accent()).text(&format!(" {} ", a.label()), t.muted());
+        pair(row, &format!(" {k}"), &format!(" {} ", a.label()), t);
+    }
+}
+
+/// A key and its label, only when both fit whole.
+fn pair(row: &mut Row<'_>, key: &str, label: &str, t: &Theme) {
+    use unicode_width::UnicodeWidthStr;
+    if (key.width() + label.width()) as u16 <= row.left() {
+        row.text(key, t.accent()).text(label, t.muted());
     }
 }

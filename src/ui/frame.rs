@@ -12,7 +12,15 @@ use super::theme::Theme;
 
 /// Draws the pane's frame and calls `content` with the inner area. Returns nothing: a pane
 /// too small for its frame draws what fits.
-pub fn pane(buf: &mut Buffer, area: Rect, p: Pane, m: &Model, t: &Theme, extra: &str, content: impl FnOnce(&mut Buffer, Rect)) {
+pub fn pane(
+    buf: &mut Buffer,
+    area: Rect,
+    p: Pane,
+    m: &Model,
+    t: &Theme,
+    extra: &str,
+    content: impl FnOnce(&mut Buffer, Rect),
+) {
     if area.width < 2 || area.height < 2 {
         return;
     }
@@ -25,7 +33,8 @@ pub fn pane(buf: &mut Buffer, area: Rect, p: Pane, m: &Model, t: &Theme, extra: 
         .border_style(t.border(focused))
         .title(Line::from(Span::styled(title, t.title(focused))));
     if !age_label.is_empty() && area.width > 24 {
-        block = block.title_top(Line::from(Span::styled(format!(" {age_label} "), age_style)).right_aligned());
+        block =
+            block.title_top(Line::from(Span::styled(format!(" {age_label} "), age_style)).right_aligned());
     }
     let inner = block.inner(area);
     block.render(area, buf);

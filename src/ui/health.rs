@@ -12,7 +12,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     pane(buf, area, Pane::Health, m, t, "", |buf, inner| {
         let rows = &m.views.health;
         if rows.is_empty() {
-            let msg = if m.config.health.is_empty() { "no services configured ([[health]])" } else { "waiting for data…" };
+            let msg = if m.config.health.is_empty() {
+                "no services configured ([[health]])"
+            } else {
+                "waiting for data…"
+            };
             return placeholder(buf, inner, msg, t);
         }
         let w = inner.width;

@@ -23,11 +23,20 @@ pub fn draw(buf: &mut Buffer, body: Rect, m: &Model, t: &Theme) {
     let inner = block.inner(area);
     block.render(area, buf);
     let mut y = inner.y;
-    let cols = if inner.width >= 70 { 2 } else { 1 };
+    let cols = if inner.width >= 56 { 2 } else { 1 };
     let col_w = inner.width / cols;
     let mut col = 0;
     for a in Action::all() {
-        let keys: Vec<String> = m.keymap.keys(a).map(|k| k.to_string()).collect();
+        let keys: Vec<String> = match a {
+            // The seven jumps read as one line: `1-7`.
+            Action::Jump(1) => vec![format!(
+                "{}-{}",
+                m.keymap.keys(Action::Jump(1)).next().map(|k| k.to_string()).unwrap_or_default(),
+                m.keymap.keys(Action::Jump(7)).next().map(|k| k.to_string()).unwrap_or_default()
+            )],
+            Action::Jump(_) => continue,
+            _ => m.keymap.keys(a).map(|k| k.to_string()).collect(),
+        };
         if keys.is_empty() {
             continue;
         }
@@ -38,7 +47,7 @@ pub fn draw(buf: &mut Buffer, body: Rect, m: &Model, t: &Theme) {
         let mut r = Row::new(buf, area, y);
         r.cell(&keys.join(", "), 12.min(col_w), false, t.accent()).gap(1);
         let label = match a {
-            Action::Jump(n) => format!("{} {}", a.label(), crate::model::Pane::from_number(n).map(|p| p.title()).unwrap_or("")),
+            Action::Jump(_) => "jump to pane n".to_string(),
             _ => a.label().to_string(),
         };
         r.text(&label, t.text());

@@ -31,9 +31,13 @@ pub fn compute(area: Rect, m: &Model) -> ScreenLayout {
     let compact = compact(area);
     let footer_h = u16::from(area.height >= 3);
     let tabs_h = u16::from(compact && area.height >= 4);
-    let [header, tabs, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(tabs_h), Constraint::Fill(1), Constraint::Length(footer_h)])
-            .areas(area);
+    let [header, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(tabs_h),
+        Constraint::Fill(1),
+        Constraint::Length(footer_h),
+    ])
+    .areas(area);
     let tabs = (tabs_h > 0).then_some(tabs);
     let panes = if compact || m.zoom {
         vec![(m.focus, body)]
@@ -46,12 +50,18 @@ pub fn compute(area: Rect, m: &Model) -> ScreenLayout {
 }
 
 fn full(body: Rect, wall: bool) -> Vec<(Pane, Rect)> {
-    let [left, right] = Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(body);
-    let [health, community, moderation, status] =
-        Layout::vertical([Constraint::Fill(3), Constraint::Fill(2), Constraint::Fill(2), Constraint::Fill(2)]).areas(left);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
+    let [health, community, moderation, status] = Layout::vertical([
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+    ])
+    .areas(left);
     let clock_h = if wall { 10 } else { 5 };
     let [clock, alerts, runbook] =
-        Layout::vertical([Constraint::Length(clock_h), Constraint::Fill(1), Constraint::Length(5)]).areas(right);
+        Layout::vertical([Constraint::Length(clock_h), Constraint::Fill(1), Constraint::Length(5)])
+            .areas(right);
     vec![
         (Pane::Health, health),
         (Pane::Community, community),

@@ -21,7 +21,11 @@ fn secs(v: Option<f64>) -> String {
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     pane(buf, area, Pane::Moderation, m, t, "", |buf, inner| {
         let Some(v) = &m.views.moderation else {
-            let msg = if m.config.moderation.is_none() { "no queue configured ([moderation])" } else { "waiting for data…" };
+            let msg = if m.config.moderation.is_none() {
+                "no queue configured ([moderation])"
+            } else {
+                "waiting for data…"
+            };
             return placeholder(buf, inner, msg, t);
         };
         let mut y = inner.y;

@@ -4,8 +4,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::model::{Model, Pane};
 use crate::model::freshness::coarse_age;
+use crate::model::{Model, Pane};
 use crate::sources::Indicator;
 
 use super::frame::{pane, placeholder};
@@ -26,7 +26,11 @@ fn indicator(i: Indicator, t: &Theme) -> (&'static str, Style) {
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     pane(buf, area, Pane::Status, m, t, "", |buf, inner| {
         if m.views.status.is_empty() {
-            let msg = if m.config.statuspage.is_empty() { "no status pages configured" } else { "waiting for data…" };
+            let msg = if m.config.statuspage.is_empty() {
+                "no status pages configured"
+            } else {
+                "waiting for data…"
+            };
             return placeholder(buf, inner, msg, t);
         }
         let mut lines = 0usize;
@@ -42,18 +46,30 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         for s in &m.views.status {
             let (word, style) = indicator(s.indicator, t);
             emit(buf, &|r| {
-                r.cell(word, 11, false, style).gap(1).cell(&s.name, 16, false, t.text().add_modifier(ratatui::style::Modifier::BOLD)).gap(1);
+                r.cell(word, 11, false, style)
+                    .gap(1)
+                    .cell(&s.name, 16, false, t.text().add_modifier(ratatui::style::Modifier::BOLD))
+                    .gap(1);
                 r.text(&s.description, t.muted());
             });
             for c in &s.components_not_operational {
                 emit(buf, &|r| {
-                    r.gap(2).text("· ", t.muted()).text(&c.name, t.text()).text(&format!(" {}", c.status.replace('_', " ")), t.warn());
+                    r.gap(2)
+                        .text("· ", t.muted())
+                        .text(&c.name, t.text())
+                        .text(&format!(" {}", c.status.replace('_', " ")), t.warn());
                 });
             }
             for i in s.incidents.iter().chain(&s.maintenances) {
-                let age = i.updated_at.map(|u| coarse_age((m.now - u).to_std().unwrap_or_default())).unwrap_or_default();
+                let age = i
+                    .updated_at
+                    .map(|u| coarse_age((m.now - u).to_std().unwrap_or_default()))
+                    .unwrap_or_default();
                 emit(buf, &|r| {
-                    r.gap(2).text("! ", t.warn()).text(&format!("[{}] ", i.impact), t.warn()).text(&i.name, t.text());
+                    r.gap(2)
+                        .text("! ", t.warn())
+                        .text(&format!("[{}] ", i.impact), t.warn())
+                        .text(&i.name, t.text());
                     r.text(&format!(" · {} · {}", i.status, age), t.muted());
                     if let Some(u) = &i.latest_update {
                         r.text(&format!(" · {}", u.replace('\n', " ")), t.muted());

@@ -64,7 +64,8 @@ impl Theme {
         let f: File =
             toml::from_str(text).map_err(|e| ThemeError::Bad { name: "?".into(), message: e.to_string() })?;
         let c = |v: &str| {
-            Color::from_str(v).map_err(|_| ThemeError::Bad { name: f.name.clone(), message: format!("bad colour `{v}`") })
+            Color::from_str(v)
+                .map_err(|_| ThemeError::Bad { name: f.name.clone(), message: format!("bad colour `{v}`") })
         };
         Ok(Theme {
             name: f.name.clone(),
@@ -87,7 +88,8 @@ impl Theme {
 
     /// A built-in theme by name.
     pub fn builtin(name: &str) -> Result<Theme, ThemeError> {
-        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| ThemeError::Unknown(name.into()))?;
+        let (_, text) =
+            BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| ThemeError::Unknown(name.into()))?;
         Theme::parse(text)
     }
 
@@ -158,10 +160,18 @@ impl Theme {
         if focused { self.fg(self.focus).add_modifier(Modifier::BOLD) } else { self.fg(self.border) }
     }
     pub fn title(&self, focused: bool) -> Style {
-        if focused { self.fg(self.focus).add_modifier(Modifier::BOLD) } else { self.fg(self.text).add_modifier(Modifier::BOLD) }
+        if focused {
+            self.fg(self.focus).add_modifier(Modifier::BOLD)
+        } else {
+            self.fg(self.text).add_modifier(Modifier::BOLD)
+        }
     }
     pub fn selection(&self) -> Style {
-        if self.color { Style::new().bg(self.selection) } else { Style::new().add_modifier(Modifier::REVERSED) }
+        if self.color {
+            Style::new().bg(self.selection)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
     }
     pub fn header(&self) -> Style {
         if self.color { Style::new().fg(self.text).bg(self.header) } else { Style::new() }
