@@ -39,6 +39,19 @@ impl AmClient {
         parse_silences(&body.bytes)
     }
 
+    /// `POST /api/v2/alerts` (the simulator and tests send alerts this way).
+    pub async fn post_alerts(&self, alerts: &[PostableAlert]) -> Result<(), SourceError> {
+        let body = self.http.post_json("/api/v2/alerts", alerts).await?;
+        check(&body)
+    }
+
+    /// `GET /api/v2/status`: the server's version and cluster status.
+    pub async fn status(&self) -> Result<AmStatus, SourceError> {
+        let body = self.http.get("/api/v2/status", &[]).await?;
+        check(&body)?;
+        parse_status(&body.bytes)
+    }
+
     /// `POST /api/v2/silences`; returns the new silence's id.
     pub async fn create_silence(&self, silence: &NewSilence) -> Result<String, SourceError> {
         let body = self.http.post_json("/api/v2/silences", silence).await?;
@@ -80,6 +93,74 @@ pub fn error_detail(bytes: &[u8]) -> String {
             }
         }
     }
+}
+
+/// An alert to send (`POST /api/v2/alerts`); times are optional.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostableAlert {
+    pub labels: Labels,
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub annotations: Labels,
+    #[serde(rename = "generatorURL", default, skip_serializing_if = "Option::is_none")]
+    pub generator_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// What `GET /api/v2/status` says about the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmStatus {
+    pub version: String,
+    /// `ready`, `settling` or `disabled`.
+    pub cluster: String,
+    pub uptime: Option<DateTime<Utc>>,
+}
+
+/// Parses a `GET /api/v2/status` body.
+pub fn parse_status(bytes: &[u8]) -> Result<AmStatus, SourceError> {
+    #[derive(Deserialize)]
+    struct W {
+        #[serde(rename = "versionInfo", default)]
+        version_info: BTreeMap<String, String>,
+        #[serde(default)]
+        cluster: Option<C>,
+        #[serde(default)]
+        uptime: Option<DateTime<Utc>>,
+    }
+    #[derive(Deserialize)]
+    struct C {
+        #[serde(default)]
+        status: String,
+    }
+    let w: W = super::http::parse_json(bytes)?;
+    Ok(AmStatus {
+        version: w.version_info.get("version").cloned().unwrap_or_default(),
+        cluster: w.cluster.map(|c| c.status).unwrap_or_default(),
+        uptime: w.uptime,
+    })
+}
+
+/// Parses a `GET /api/v2/receivers` body into receiver names.
+pub fn parse_receivers(bytes: &[u8]) -> Result<Vec<String>, SourceError> {
+    let w: Vec<WireReceiver> = super::http::parse_json(bytes)?;
+    Ok(w.into_iter().map(|r| r.name).collect())
+}
+
+/// Parses a `GET /api/v2/alerts/groups` body into its alerts (each once, group order).
+pub fn parse_alert_groups(bytes: &[u8], source: &str) -> Result<Vec<Alert>, SourceError> {
+    #[derive(Deserialize)]
+    struct Group {
+        #[serde(default)]
+        alerts: Vec<serde_json::Value>,
+    }
+    let groups: Vec<Group> = super::http::parse_json(bytes)?;
+    let all: Vec<serde_json::Value> = groups.into_iter().flat_map(|g| g.alerts).collect();
+    let bytes = serde_json::to_vec(&all).map_err(|e| SourceError::Other(e.to_string()))?;
+    let alerts = parse_alerts(&bytes, source)?;
+    Ok(dedup(&[(source.to_string(), alerts)]))
 }
 
 #[derive(Deserialize)]

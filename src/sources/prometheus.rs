@@ -58,6 +58,13 @@ impl PromClient {
         parse_response(&body)
     }
 
+    /// `GET /api/v1/status/buildinfo`: the server's version (Prometheus; Thanos, Mimir and
+    /// VictoriaMetrics answer it too).
+    pub async fn buildinfo(&self) -> Result<BuildInfo, SourceError> {
+        let body = self.http.get("/api/v1/status/buildinfo", &[]).await?;
+        parse_buildinfo(&body)
+    }
+
     /// Runs a whole plan, instant queries then range queries, one request at a time. A query
     /// the server answers with an API error is a per-query error; an unreachable server or an
     /// answer that is not the Prometheus API fails the whole poll. An empty plan still asks
@@ -138,6 +145,45 @@ pub fn format_time(t: DateTime<Utc>) -> String {
 pub fn format_step(d: Duration) -> String {
     let ms = d.as_millis();
     if ms % 1000 == 0 { format!("{}", ms / 1000) } else { format!("{:.3}", ms as f64 / 1000.0) }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildInfo {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub revision: String,
+    #[serde(default)]
+    pub go_version: String,
+}
+
+/// Decodes a `status/buildinfo` answer (errors as in `parse_response`).
+pub fn parse_buildinfo(body: &Body) -> Result<BuildInfo, SourceError> {
+    #[derive(Deserialize)]
+    struct Env {
+        status: String,
+        #[serde(default)]
+        data: Option<BuildInfo>,
+        #[serde(rename = "errorType", default)]
+        error_type: Option<String>,
+        #[serde(default)]
+        error: Option<String>,
+    }
+    let env: Env = body.json().map_err(|e| {
+        if body.is_success() { e } else { SourceError::Http { status: body.status, detail: String::new() } }
+    })?;
+    match (env.status.as_str(), env.data) {
+        ("success", Some(d)) => Ok(d),
+        _ => Err(SourceError::Http {
+            status: if body.is_success() { 500 } else { body.status },
+            detail: format!(
+                "{}: {}",
+                env.error_type.unwrap_or_else(|| "error".into()),
+                env.error.unwrap_or_default()
+            ),
+        }),
+    }
 }
 
 // ---- wire types -------------------------------------------------------------------------
