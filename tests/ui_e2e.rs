@@ -15,7 +15,10 @@ fn backends_available() -> bool {
     if std::env::var_os("OPSDECK_TEST_PROM_URL").is_some() {
         return true;
     }
-    assert!(std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"), "OPSDECK_TEST_PROM_URL is unset");
+    assert!(
+        std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"),
+        "OPSDECK_TEST_PROM_URL is unset"
+    );
     println!("skipping: no backends (run scripts/test)");
     false
 }
@@ -54,7 +57,8 @@ impl Backends {
         &self.vars.iter().find(|(n, _)| n == k).expect(k).1
     }
     fn kill_prometheus(&self) {
-        let pid: i32 = std::fs::read_to_string(self.dir.join("prometheus.pid")).unwrap().trim().parse().unwrap();
+        let pid: i32 =
+            std::fs::read_to_string(self.dir.join("prometheus.pid")).unwrap().trim().parse().unwrap();
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
     }
 }
@@ -63,6 +67,16 @@ impl Drop for Backends {
     fn drop(&mut self) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let _ = Command::new(root.join("scripts/start-backends.sh")).arg("stop").arg(&self.dir).output();
+    }
+}
+
+/// Kills the binary if the test fails before it exits.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -121,7 +135,12 @@ impl Screen {
     }
 }
 
-fn wait_for(out: &Arc<Mutex<Vec<u8>>>, what: &str, timeout: Duration, ok: impl Fn(&[String], &str) -> bool) -> Vec<String> {
+fn wait_for(
+    out: &Arc<Mutex<Vec<u8>>>,
+    what: &str,
+    timeout: Duration,
+    ok: impl Fn(&[String], &str) -> bool,
+) -> Vec<String> {
     let start = Instant::now();
     loop {
         let raw = String::from_utf8_lossy(&out.lock().unwrap()).to_string();
@@ -159,7 +178,7 @@ name = "am"
 url = "{am}"
 [[health]]
 service = "prometheus"
-availability = 'avg_over_time(up{{job="prometheus"}}[1m]) * 100'
+availability = 'avg(avg_over_time(up{{job="prometheus"}}[1m])) * 100'
 [[community]]
 name = "Targets up"
 query = 'sum(up)'
@@ -189,7 +208,10 @@ unit = "targets"
             Ok(())
         });
     }
-    let mut child = cmd.spawn().unwrap();
+    let child = cmd.spawn().unwrap();
+    // The command holds copies of the slave side: drop them so reads end when the child does.
+    drop(cmd);
+    let mut child = KillOnDrop(child);
     let master = pty.master;
     let out = Arc::new(Mutex::new(Vec::new()));
     let reader = {
@@ -213,6 +235,7 @@ unit = "targets"
             .iter()
             .all(|t| all.contains(t))
             && all.contains("● prom")
+            && all.contains("100.00")
     });
 
     be.kill_prometheus();
@@ -228,7 +251,7 @@ unit = "targets"
     write("q");
     let start = Instant::now();
     let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
+        if let Some(s) = child.0.try_wait().unwrap() {
             break s;
         }
         assert!(start.elapsed() < Duration::from_secs(5), "q did not exit");
