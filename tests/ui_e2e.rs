@@ -97,28 +97,25 @@ impl Screen {
         let mut it = s.chars().peekable();
         while let Some(c) = it.next() {
             if c == '\x1b' {
-                match it.next() {
-                    Some('[') => {
-                        let mut params = String::new();
-                        let mut fin = ' ';
-                        for c in it.by_ref() {
-                            if ('\x40'..='\x7e').contains(&c) {
-                                fin = c;
-                                break;
-                            }
-                            params.push(c);
+                if it.next() == Some('[') {
+                    let mut params = String::new();
+                    let mut fin = ' ';
+                    for c in it.by_ref() {
+                        if ('\x40'..='\x7e').contains(&c) {
+                            fin = c;
+                            break;
                         }
-                        match fin {
-                            'H' => {
-                                let mut p = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
-                                self.y = p.next().unwrap_or(1).saturating_sub(1);
-                                self.x = p.next().unwrap_or(1).saturating_sub(1);
-                            }
-                            'J' if params == "2" => self.cells.iter_mut().for_each(|c| *c = " ".into()),
-                            _ => {}
-                        }
+                        params.push(c);
                     }
-                    Some(_) | None => {}
+                    match fin {
+                        'H' => {
+                            let mut p = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
+                            self.y = p.next().unwrap_or(1).saturating_sub(1);
+                            self.x = p.next().unwrap_or(1).saturating_sub(1);
+                        }
+                        'J' if params == "2" => self.cells.iter_mut().for_each(|c| *c = " ".into()),
+                        _ => {}
+                    }
                 }
             } else if c == '\r' {
                 self.x = 0;
