@@ -194,6 +194,7 @@ unit = "targets"
     cmd.arg("--config")
         .arg(&config)
         .env("TERM", "xterm-256color")
+        .env("OPSDECK_STATE_DIR", tmp.path().join("state"))
         .env_remove("NO_COLOR")
         .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::from(slave.try_clone().unwrap()))
