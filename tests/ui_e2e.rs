@@ -189,6 +189,8 @@ unit = "targets"
 
     let ws = nix::pty::Winsize { ws_row: 60, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0 };
     let pty = nix::pty::openpty(&ws, None).unwrap();
+    // The child must not inherit the master: it would keep its own terminal open forever.
+    nix::fcntl::fcntl(&pty.master, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC)).unwrap();
     let slave: OwnedFd = pty.slave;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsdeck"));
     cmd.arg("--config")
