@@ -1,0 +1,220 @@
+//! The small PromQL the simulator evaluates: the known queries of `queries::table()`
+//! (matched whitespace-insensitively), raw selectors with `=`, `!=`, `=~`, `!~` matchers,
+//! `sum|min|max|avg|count(...)`, `absent(...)`, parentheses, and a trailing comparison
+//! with a number (`expr < 1`), which is what runbook verify blocks use. Anything else is a
+//! `bad_data` error naming the query.
+use super::queries::{self, normalize, raw_series};
+use super::sim::Frame;
+use crate::sources::Labels;
+
+pub type Vector = Vec<(Labels, f64)>;
+
+/// Evaluates `query` at the frame's instant. `Err` is the message of a `bad_data` error.
+pub fn evaluate(query: &str, f: &Frame) -> Result<Vector, String> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Err("invalid parameter \"query\": 1:1: parse error: no expression found in input".into());
+    }
+    check_balance(q)?;
+    eval(q, f).ok_or_else(|| {
+        format!(
+            "invalid parameter \"query\": the demo simulator does not know the query {q:?} \
+             (it answers the demo config's queries and simple selectors of its own series)"
+        )
+    })
+}
+
+fn check_balance(q: &str) -> Result<(), String> {
+    let mut depth: i32 = 0;
+    let mut quote = None;
+    for (i, c) in q.char_indices() {
+        match (quote, c) {
+            (Some(qc), c) if c == qc => quote = None,
+            (Some(_), _) => {}
+            (None, '"') | (None, '\'') => quote = Some(c),
+            (None, '(') | (None, '{') | (None, '[') => depth += 1,
+            (None, ')') | (None, '}') | (None, ']') => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(format!(
+                        "invalid parameter \"query\": 1:{}: parse error: unexpected right parenthesis",
+                        i + 1
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return Err(format!(
+            "invalid parameter \"query\": 1:{}: parse error: unclosed left parenthesis",
+            q.len()
+        ));
+    }
+    Ok(())
+}
+
+fn eval(q: &str, f: &Frame) -> Option<Vector> {
+    let q = q.trim();
+    let n = normalize(q);
+    if let Some(k) = queries::table().into_iter().find(|k| normalize(&k.expr) == n) {
+        return Some(queries::eval(k.measure, f));
+    }
+    if let Some((lhs, op, rhs)) = split_comparison(q) {
+        let v = eval(lhs, f)?;
+        return Some(v.into_iter().filter(|(_, x)| compare(*x, op, rhs)).collect());
+    }
+    if let Some(inner) = strip_call(q, "") {
+        return eval(inner, f);
+    }
+    for agg in ["sum", "min", "max", "avg", "count", "absent"] {
+        if let Some(inner) = strip_call(q, agg) {
+            let v = eval(inner, f)?;
+            let xs: Vec<f64> = v.iter().map(|(_, x)| *x).collect();
+            let out = match agg {
+                "absent" => return Some(if v.is_empty() { vec![(Labels::new(), 1.0)] } else { vec![] }),
+                _ if xs.is_empty() => return Some(vec![]),
+                "sum" => xs.iter().sum(),
+                "min" => xs.iter().cloned().fold(f64::INFINITY, f64::min),
+                "max" => xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+                "avg" => xs.iter().sum::<f64>() / xs.len() as f64,
+                _ => xs.len() as f64,
+            };
+            return Some(vec![(Labels::new(), out)]);
+        }
+    }
+    select(q, f)
+}
+
+/// `name(inner)` -> inner, for the whole string only.
+fn strip_call<'a>(q: &'a str, name: &str) -> Option<&'a str> {
+    let rest = q.strip_prefix(name)?.trim_start();
+    let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
+    // the closing paren must match the opening one
+    let mut depth = 0;
+    for c in inner.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(inner)
+}
+
+fn split_comparison(q: &str) -> Option<(&str, &str, f64)> {
+    let mut depth = 0;
+    let mut quote = None;
+    let bytes = q.as_bytes();
+    let mut found = None;
+    for (i, c) in q.char_indices() {
+        match (quote, c) {
+            (Some(qc), c) if c == qc => quote = None,
+            (Some(_), _) => {}
+            (None, '"') => quote = Some('"'),
+            (None, '(') | (None, '{') | (None, '[') => depth += 1,
+            (None, ')') | (None, '}') | (None, ']') => depth -= 1,
+            (None, '<') | (None, '>') | (None, '=') | (None, '!') if depth == 0 => {
+                let two = bytes.get(i + 1) == Some(&b'=');
+                let op_len = if two { 2 } else { 1 };
+                let op = &q[i..i + op_len];
+                if ["<", ">", "<=", ">=", "==", "!="].contains(&op) && found.is_none() {
+                    found = Some((i, op_len));
+                }
+            }
+            _ => {}
+        }
+    }
+    let (i, len) = found?;
+    let rhs = q[i + len..].trim().strip_prefix("bool").unwrap_or(q[i + len..].trim()).trim();
+    let value: f64 = rhs.parse().ok()?;
+    Some((&q[..i], &q[i..i + len], value))
+}
+
+fn compare(x: f64, op: &str, y: f64) -> bool {
+    match op {
+        "<" => x < y,
+        ">" => x > y,
+        "<=" => x <= y,
+        ">=" => x >= y,
+        "==" => x == y,
+        _ => x != y,
+    }
+}
+
+/// A plain selector `name{label op "value", ...}` against the frame's raw series.
+fn select(q: &str, f: &Frame) -> Option<Vector> {
+    let name_end = q.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(q.len());
+    let (name, rest) = q.split_at(name_end);
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let matchers = match rest.trim() {
+        "" => vec![],
+        r => parse_matchers(r.strip_prefix('{')?.strip_suffix('}')?)?,
+    };
+    let all = raw_series(f);
+    if !all.iter().any(|(n, _, _)| n == name) {
+        return None;
+    }
+    Some(
+        all.into_iter()
+            .filter(|(n, labels, _)| n == name && matchers.iter().all(|m| m.matches(labels)))
+            .map(|(n, mut labels, v)| {
+                labels.insert("__name__".into(), n);
+                (labels, v)
+            })
+            .collect(),
+    )
+}
+
+struct M {
+    name: String,
+    op: String,
+    value: String,
+}
+
+impl M {
+    fn matches(&self, labels: &Labels) -> bool {
+        let v = labels.get(&self.name).map(String::as_str).unwrap_or("");
+        match self.op.as_str() {
+            "=" => v == self.value,
+            "!=" => v != self.value,
+            op => {
+                let hit = regex::Regex::new(&format!("^(?:{})$", self.value)).is_ok_and(|re| re.is_match(v));
+                if op == "=~" { hit } else { !hit }
+            }
+        }
+    }
+}
+
+fn parse_matchers(body: &str) -> Option<Vec<M>> {
+    let mut out = Vec::new();
+    let mut rest = body.trim();
+    while !rest.is_empty() {
+        let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+        let name = rest[..name_end].to_string();
+        rest = rest[name_end..].trim_start();
+        let op = ["=~", "!~", "!=", "="].into_iter().find(|op| rest.starts_with(op))?;
+        rest = rest[op.len()..].trim_start().strip_prefix('"')?;
+        let mut value = String::new();
+        let mut chars = rest.char_indices();
+        let end = loop {
+            let (i, c) = chars.next()?;
+            match c {
+                '\\' => value.push(chars.next()?.1),
+                '"' => break i,
+                c => value.push(c),
+            }
+        };
+        out.push(M { name, op: op.to_string(), value });
+        rest = rest[end + 1..].trim_start();
+        rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+    }
+    Some(out)
+}
