@@ -3,20 +3,36 @@
 //! `sum|min|max|avg|count(...)`, `absent(...)`, parentheses, and a trailing comparison
 //! with a number (`expr < 1`), which is what runbook verify blocks use. Anything else is a
 //! `bad_data` error naming the query.
-use super::queries::{self, normalize, raw_series};
+use std::sync::LazyLock;
+
+use super::queries::{self, Measure, normalize, raw_series};
 use super::sim::Frame;
 use crate::sources::Labels;
 
 pub type Vector = Vec<(Labels, f64)>;
 
+/// A parsed query, evaluated once per instant (range queries parse once).
+#[derive(Debug, Clone)]
+pub enum Expr {
+    Known(Measure),
+    Compare(Box<Expr>, &'static str, f64),
+    Agg(&'static str, Box<Expr>),
+    Select(String, Vec<M>),
+}
+
 /// Evaluates `query` at the frame's instant. `Err` is the message of a `bad_data` error.
 pub fn evaluate(query: &str, f: &Frame) -> Result<Vector, String> {
+    Ok(parse(query)?.eval(f))
+}
+
+/// Parses `query`; `Err` is the message of a `bad_data` error.
+pub fn parse(query: &str) -> Result<Expr, String> {
     let q = query.trim();
     if q.is_empty() {
         return Err("invalid parameter \"query\": 1:1: parse error: no expression found in input".into());
     }
     check_balance(q)?;
-    eval(q, f).ok_or_else(|| {
+    parse_expr(q).ok_or_else(|| {
         format!(
             "invalid parameter \"query\": the demo simulator does not know the query {q:?} \
              (it answers the demo config's queries and simple selectors of its own series)"
@@ -54,36 +70,66 @@ fn check_balance(q: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn eval(q: &str, f: &Frame) -> Option<Vector> {
+/// The known queries, normalized once.
+static KNOWN: LazyLock<Vec<(String, Measure)>> =
+    LazyLock::new(|| queries::table().into_iter().map(|k| (normalize(&k.expr), k.measure)).collect());
+
+fn parse_expr(q: &str) -> Option<Expr> {
     let q = q.trim();
     let n = normalize(q);
-    if let Some(k) = queries::table().into_iter().find(|k| normalize(&k.expr) == n) {
-        return Some(queries::eval(k.measure, f));
+    if let Some((_, m)) = KNOWN.iter().find(|(k, _)| *k == n) {
+        return Some(Expr::Known(*m));
     }
     if let Some((lhs, op, rhs)) = split_comparison(q) {
-        let v = eval(lhs, f)?;
-        return Some(v.into_iter().filter(|(_, x)| compare(*x, op, rhs)).collect());
+        let op = ["<=", ">=", "==", "!=", "<", ">"].into_iter().find(|o| *o == op)?;
+        return Some(Expr::Compare(Box::new(parse_expr(lhs)?), op, rhs));
     }
     if let Some(inner) = strip_call(q, "") {
-        return eval(inner, f);
+        return parse_expr(inner);
     }
     for agg in ["sum", "min", "max", "avg", "count", "absent"] {
         if let Some(inner) = strip_call(q, agg) {
-            let v = eval(inner, f)?;
-            let xs: Vec<f64> = v.iter().map(|(_, x)| *x).collect();
-            let out = match agg {
-                "absent" => return Some(if v.is_empty() { vec![(Labels::new(), 1.0)] } else { vec![] }),
-                _ if xs.is_empty() => return Some(vec![]),
-                "sum" => xs.iter().sum(),
-                "min" => xs.iter().cloned().fold(f64::INFINITY, f64::min),
-                "max" => xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
-                "avg" => xs.iter().sum::<f64>() / xs.len() as f64,
-                _ => xs.len() as f64,
-            };
-            return Some(vec![(Labels::new(), out)]);
+            return Some(Expr::Agg(agg, Box::new(parse_expr(inner)?)));
         }
     }
-    select(q, f)
+    parse_select(q)
+}
+
+impl Expr {
+    pub fn eval(&self, f: &Frame) -> Vector {
+        match self {
+            Expr::Known(m) => queries::eval(*m, f),
+            Expr::Compare(e, op, rhs) => {
+                e.eval(f).into_iter().filter(|(_, x)| compare(*x, op, *rhs)).collect()
+            }
+            Expr::Agg(agg, e) => {
+                let v = e.eval(f);
+                if *agg == "absent" {
+                    return if v.is_empty() { vec![(Labels::new(), 1.0)] } else { vec![] };
+                }
+                if v.is_empty() {
+                    return vec![];
+                }
+                let xs = v.iter().map(|(_, x)| *x);
+                let out = match *agg {
+                    "sum" => xs.sum(),
+                    "min" => xs.fold(f64::INFINITY, f64::min),
+                    "max" => xs.fold(f64::NEG_INFINITY, f64::max),
+                    "avg" => xs.sum::<f64>() / v.len() as f64,
+                    _ => v.len() as f64,
+                };
+                vec![(Labels::new(), out)]
+            }
+            Expr::Select(name, matchers) => raw_series(f)
+                .into_iter()
+                .filter(|(n, labels, _)| n == name && matchers.iter().all(|m| m.matches(labels)))
+                .map(|(n, mut labels, v)| {
+                    labels.insert("__name__".into(), n);
+                    (labels, v)
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `name(inner)` -> inner, for the whole string only.
@@ -147,33 +193,25 @@ fn compare(x: f64, op: &str, y: f64) -> bool {
     }
 }
 
-/// A plain selector `name{label op "value", ...}` against the frame's raw series.
-fn select(q: &str, f: &Frame) -> Option<Vector> {
+/// A plain selector `name{label op "value", ...}` of one of the simulator's raw series.
+fn parse_select(q: &str) -> Option<Expr> {
     let name_end = q.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(q.len());
     let (name, rest) = q.split_at(name_end);
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+    if name.is_empty()
+        || name.starts_with(|c: char| c.is_ascii_digit())
+        || !queries::RAW_NAMES.contains(&name)
+    {
         return None;
     }
     let matchers = match rest.trim() {
         "" => vec![],
         r => parse_matchers(r.strip_prefix('{')?.strip_suffix('}')?)?,
     };
-    let all = raw_series(f);
-    if !all.iter().any(|(n, _, _)| n == name) {
-        return None;
-    }
-    Some(
-        all.into_iter()
-            .filter(|(n, labels, _)| n == name && matchers.iter().all(|m| m.matches(labels)))
-            .map(|(n, mut labels, v)| {
-                labels.insert("__name__".into(), n);
-                (labels, v)
-            })
-            .collect(),
-    )
+    Some(Expr::Select(name.to_string(), matchers))
 }
 
-struct M {
+#[derive(Debug, Clone)]
+pub struct M {
     name: String,
     op: String,
     value: String,

@@ -126,6 +126,25 @@ pub fn eval(m: Measure, f: &Frame) -> Vec<(Labels, f64)> {
     }
 }
 
+/// The names `raw_series` produces.
+pub const RAW_NAMES: [&str; 15] = [
+    "service:error_rate:pct5m",
+    "service:latency_p99:seconds",
+    "service:saturation:pct",
+    "service:availability:pct5m",
+    "kube_deployment_status_replicas_ready",
+    "kube_deployment_spec_replicas",
+    "pg_up",
+    "pg_replication_lag_seconds",
+    "db_compaction_bytes_per_second",
+    "modqueue_depth",
+    "modqueue_reviewers_on_shift",
+    "community:votes_new_accounts:rate5m",
+    "active_users",
+    "gateway_websocket_connections",
+    "modqueue_oldest_item_timestamp_seconds",
+];
+
 /// Raw series (name, labels, value) a selector can pick, as the exporters would expose
 /// them: recording rules per service, deployments, database instances, the queue.
 pub fn raw_series(f: &Frame) -> Vec<(String, Labels, f64)> {
@@ -163,6 +182,12 @@ pub fn raw_series(f: &Frame) -> Vec<(String, Labels, f64)> {
     out.push(("modqueue_reviewers_on_shift".into(), Labels::new(), f.reviewers));
     out.push(("community:votes_new_accounts:rate5m".into(), Labels::new(), f.brigade_votes_ps));
     out.push(("active_users".into(), Labels::new(), f.active_users.round()));
+    out.push(("gateway_websocket_connections".into(), Labels::new(), f.ws_connections.round()));
+    out.push((
+        "modqueue_oldest_item_timestamp_seconds".into(),
+        Labels::new(),
+        (f.t - f.mod_oldest_s).round(),
+    ));
     out
 }
 

@@ -33,13 +33,11 @@ fn bare(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(Value::String(msg.into()))).into_response()
 }
 
-fn flag(p: &Params, name: &str) -> Result<bool, Response> {
+fn flag(p: &Params, name: &str) -> Result<bool, String> {
     match p.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
         None | Some("true") => Ok(true),
         Some("false") => Ok(false),
-        Some(v) => {
-            Err(bare(StatusCode::BAD_REQUEST, format!("{name} in query must be of type boolean: \"{v}\"")))
-        }
+        Some(v) => Err(format!("{name} in query must be of type boolean: \"{v}\"")),
     }
 }
 
@@ -101,7 +99,7 @@ async fn alerts(State(s): State<Arc<Shared>>, Query(p): Query<Params>) -> Respon
     let (active, silenced, _inhibited) =
         match (flag(&p, "active"), flag(&p, "silenced"), flag(&p, "inhibited")) {
             (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-            (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return bare(StatusCode::BAD_REQUEST, e),
         };
     let mut filters = Vec::new();
     for (_, f) in p.iter().filter(|(k, _)| k == "filter") {

@@ -173,24 +173,26 @@ fn range(s: &Shared, p: &Params) -> Response {
             "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)",
         );
     }
+    let expr = match promql::parse(query) {
+        Ok(e) => e,
+        Err(e) => return bad_data(e),
+    };
     let mut series: BTreeMap<Labels, Vec<Value>> = BTreeMap::new();
-    let mut t = start;
-    let result = s.with(|sim| -> Result<(), String> {
+    s.with(|sim| {
         let now = to_secs(sim.now());
-        while t <= end + 1e-9 {
-            if t <= now + 1e-9 {
-                let frame = sim.frame_at(t);
-                for (labels, x) in promql::evaluate(query, &frame)? {
-                    series.entry(labels).or_default().push(json!([t, format_value(x)]));
-                }
+        let mut k = 0.0;
+        loop {
+            let t = start + k * step;
+            if t > end + 1e-9 || t > now + 1e-9 {
+                break;
             }
-            t += step;
+            let frame = sim.frame_at(t);
+            for (labels, x) in expr.eval(&frame) {
+                series.entry(labels).or_default().push(json!([t, format_value(x)]));
+            }
+            k += 1.0;
         }
-        Ok(())
     });
-    if let Err(e) = result {
-        return bad_data(e);
-    }
     let result: Vec<Value> =
         series.into_iter().map(|(l, values)| json!({"metric": metric(&l), "values": values})).collect();
     Json(json!({"status": "success", "data": {"resultType": "matrix", "result": result}})).into_response()

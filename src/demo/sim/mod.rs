@@ -214,7 +214,7 @@ impl Sim {
 
     fn synthetic(&self, i: usize) -> SimAlert {
         let teams = ["infra", "storage", "realtime", "platform", "discovery"];
-        let severity = if i % 4 == 0 { "warning" } else { "info" };
+        let severity = if i.is_multiple_of(4) { "warning" } else { "info" };
         let mut labels = Labels::new();
         labels.insert("alertname".into(), format!("SyntheticCheck{:02}", i % 40));
         labels.insert("severity".into(), severity.into());
