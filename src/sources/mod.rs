@@ -1,6 +1,14 @@
 //! The data layer: one client per wire protocol, our own exposition parser, and the poller
 //! that runs each source on its own task. Everything here is I/O or parsing; what the panes
 //! make of the data lives in `crate::derive`.
+pub mod alertmanager;
+pub mod exposition;
+pub mod http;
+pub mod poller;
+pub mod prometheus;
+pub mod scrape;
+pub mod statuspage;
 pub mod types;
 
+pub use poller::{SourceClient, SourcePlan, poll_once, spawn};
 pub use types::*;

@@ -1,0 +1,303 @@
+//! The Alertmanager API v2 client: alerts, silences, creating a silence, and the
+//! de-duplication of alerts reported by several Alertmanagers (an HA pair).
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::http::{Body, HttpClient};
+use super::types::{Alert, AlertState, Labels, Matcher, NewSilence, Silence, SourceError};
+use crate::config::types::{Defaults, SourceSpec};
+
+#[derive(Debug, Clone)]
+pub struct AmClient {
+    http: HttpClient,
+    name: String,
+}
+
+impl AmClient {
+    pub fn new(spec: &SourceSpec, defaults: &Defaults) -> Result<Self, SourceError> {
+        Ok(AmClient { http: HttpClient::new(spec, defaults)?, name: spec.name.clone() })
+    }
+
+    pub fn from_http(name: impl Into<String>, http: HttpClient) -> Self {
+        AmClient { http, name: name.into() }
+    }
+
+    /// `GET /api/v2/alerts`: active, silenced and inhibited alerts alike; `sources` is this
+    /// Alertmanager's name.
+    pub async fn alerts(&self) -> Result<Vec<Alert>, SourceError> {
+        let body = self.http.get("/api/v2/alerts", &[]).await?;
+        check(&body)?;
+        parse_alerts(&body.bytes, &self.name)
+    }
+
+    /// `GET /api/v2/silences`: active, pending and expired.
+    pub async fn silences(&self) -> Result<Vec<Silence>, SourceError> {
+        let body = self.http.get("/api/v2/silences", &[]).await?;
+        check(&body)?;
+        parse_silences(&body.bytes)
+    }
+
+    /// `POST /api/v2/alerts` (the simulator and tests send alerts this way).
+    pub async fn post_alerts(&self, alerts: &[PostableAlert]) -> Result<(), SourceError> {
+        let body = self.http.post_json("/api/v2/alerts", alerts).await?;
+        check(&body)
+    }
+
+    /// `GET /api/v2/status`: the server's version and cluster status.
+    pub async fn status(&self) -> Result<AmStatus, SourceError> {
+        let body = self.http.get("/api/v2/status", &[]).await?;
+        check(&body)?;
+        parse_status(&body.bytes)
+    }
+
+    /// `POST /api/v2/silences`; returns the new silence's id.
+    pub async fn create_silence(&self, silence: &NewSilence) -> Result<String, SourceError> {
+        let body = self.http.post_json("/api/v2/silences", silence).await?;
+        check(&body)?;
+        #[derive(Deserialize)]
+        struct Created {
+            #[serde(rename = "silenceID")]
+            silence_id: String,
+        }
+        Ok(body.json::<Created>()?.silence_id)
+    }
+}
+
+/// A non-2xx answer as `Http { status, detail }`, the detail taken from either error body
+/// shape: a bare JSON string (400) or `{code, message}` (422).
+fn check(body: &Body) -> Result<(), SourceError> {
+    if body.is_success() {
+        return Ok(());
+    }
+    Err(SourceError::Http { status: body.status, detail: error_detail(&body.bytes) })
+}
+
+/// The readable part of an Alertmanager error body; empty when there is none.
+pub fn error_detail(bytes: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(o)) => match o.get("message").and_then(|m| m.as_str()) {
+            Some(m) => m.to_string(),
+            None => serde_json::Value::Object(o).to_string(),
+        },
+        Ok(other) => other.to_string(),
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes);
+            let t = text.trim();
+            if t.starts_with('<') {
+                String::new()
+            } else {
+                t.lines().next().unwrap_or("").chars().take(120).collect()
+            }
+        }
+    }
+}
+
+/// An alert to send (`POST /api/v2/alerts`); times are optional.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostableAlert {
+    pub labels: Labels,
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub annotations: Labels,
+    #[serde(rename = "generatorURL", default, skip_serializing_if = "Option::is_none")]
+    pub generator_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// What `GET /api/v2/status` says about the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmStatus {
+    pub version: String,
+    /// `ready`, `settling` or `disabled`.
+    pub cluster: String,
+    pub uptime: Option<DateTime<Utc>>,
+}
+
+/// Parses a `GET /api/v2/status` body.
+pub fn parse_status(bytes: &[u8]) -> Result<AmStatus, SourceError> {
+    #[derive(Deserialize)]
+    struct W {
+        #[serde(rename = "versionInfo", default)]
+        version_info: BTreeMap<String, String>,
+        #[serde(default)]
+        cluster: Option<C>,
+        #[serde(default)]
+        uptime: Option<DateTime<Utc>>,
+    }
+    #[derive(Deserialize)]
+    struct C {
+        #[serde(default)]
+        status: String,
+    }
+    let w: W = super::http::parse_json(bytes)?;
+    Ok(AmStatus {
+        version: w.version_info.get("version").cloned().unwrap_or_default(),
+        cluster: w.cluster.map(|c| c.status).unwrap_or_default(),
+        uptime: w.uptime,
+    })
+}
+
+/// Parses a `GET /api/v2/receivers` body into receiver names.
+pub fn parse_receivers(bytes: &[u8]) -> Result<Vec<String>, SourceError> {
+    let w: Vec<WireReceiver> = super::http::parse_json(bytes)?;
+    Ok(w.into_iter().map(|r| r.name).collect())
+}
+
+/// Parses a `GET /api/v2/alerts/groups` body into its alerts (each once, group order).
+pub fn parse_alert_groups(bytes: &[u8], source: &str) -> Result<Vec<Alert>, SourceError> {
+    #[derive(Deserialize)]
+    struct Group {
+        #[serde(default)]
+        alerts: Vec<serde_json::Value>,
+    }
+    let groups: Vec<Group> = super::http::parse_json(bytes)?;
+    let all: Vec<serde_json::Value> = groups.into_iter().flat_map(|g| g.alerts).collect();
+    let bytes = serde_json::to_vec(&all).map_err(|e| SourceError::Other(e.to_string()))?;
+    let alerts = parse_alerts(&bytes, source)?;
+    Ok(dedup(&[(source.to_string(), alerts)]))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireAlert {
+    fingerprint: String,
+    #[serde(default)]
+    labels: Labels,
+    #[serde(default)]
+    annotations: Labels,
+    starts_at: DateTime<Utc>,
+    #[serde(default)]
+    ends_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    updated_at: Option<DateTime<Utc>>,
+    #[serde(rename = "generatorURL", default)]
+    generator_url: Option<String>,
+    #[serde(default)]
+    status: WireStatus,
+    #[serde(default)]
+    receivers: Vec<WireReceiver>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct WireStatus {
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    silenced_by: Vec<String>,
+    #[serde(default)]
+    inhibited_by: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct WireReceiver {
+    name: String,
+}
+
+fn state(s: Option<&str>) -> AlertState {
+    match s {
+        Some("active") => AlertState::Active,
+        Some("suppressed") => AlertState::Suppressed,
+        Some("unprocessed") => AlertState::Unprocessed,
+        _ => AlertState::Unknown,
+    }
+}
+
+/// Parses a `GET /api/v2/alerts` body. Also accepts the alerts of `GET /alerts/groups`
+/// when given one group's `alerts` array.
+pub fn parse_alerts(bytes: &[u8], source: &str) -> Result<Vec<Alert>, SourceError> {
+    let wire: Vec<WireAlert> = super::http::parse_json(bytes)?;
+    Ok(wire
+        .into_iter()
+        .map(|w| Alert {
+            fingerprint: w.fingerprint,
+            labels: w.labels,
+            annotations: w.annotations,
+            starts_at: w.starts_at,
+            ends_at: w.ends_at,
+            updated_at: w.updated_at,
+            generator_url: w.generator_url.filter(|u| !u.is_empty()),
+            state: state(w.status.state.as_deref()),
+            silenced_by: w.status.silenced_by,
+            inhibited_by: w.status.inhibited_by,
+            receivers: w.receivers.into_iter().map(|r| r.name).collect(),
+            sources: vec![source.to_string()],
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireSilence {
+    id: String,
+    #[serde(default)]
+    matchers: Vec<Matcher>,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    #[serde(default)]
+    created_by: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    status: WireSilenceStatus,
+}
+
+#[derive(Deserialize, Default)]
+struct WireSilenceStatus {
+    #[serde(default)]
+    state: String,
+}
+
+/// Parses a `GET /api/v2/silences` body.
+pub fn parse_silences(bytes: &[u8]) -> Result<Vec<Silence>, SourceError> {
+    let wire: Vec<WireSilence> = super::http::parse_json(bytes)?;
+    Ok(wire
+        .into_iter()
+        .map(|w| Silence {
+            id: w.id,
+            matchers: w.matchers,
+            starts_at: w.starts_at,
+            ends_at: w.ends_at,
+            created_by: w.created_by,
+            comment: w.comment,
+            state: w.status.state,
+        })
+        .collect())
+}
+
+/// Merges the alerts of several Alertmanagers by fingerprint. For an alert reported by more
+/// than one, the most recently updated report wins and `sources` lists every Alertmanager
+/// that reported it (in the order given). Output is sorted by start time, then fingerprint.
+pub fn dedup(per_source: &[(String, Vec<Alert>)]) -> Vec<Alert> {
+    let mut merged: BTreeMap<String, Alert> = BTreeMap::new();
+    for (source, alerts) in per_source {
+        for a in alerts {
+            match merged.get_mut(&a.fingerprint) {
+                None => {
+                    let mut a = a.clone();
+                    a.sources = vec![source.clone()];
+                    merged.insert(a.fingerprint.clone(), a);
+                }
+                Some(m) => {
+                    let mut sources = std::mem::take(&mut m.sources);
+                    if !sources.contains(source) {
+                        sources.push(source.clone());
+                    }
+                    if a.updated_at > m.updated_at {
+                        *m = a.clone();
+                    }
+                    m.sources = sources;
+                }
+            }
+        }
+    }
+    let mut out: Vec<Alert> = merged.into_values().collect();
+    out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
+    out
+}

@@ -1,0 +1,116 @@
+//! Polling: one source, one task, one request in flight. `poll_once` is what `snapshot`
+//! uses; `spawn` runs a source on its interval until the receiver goes away.
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+
+use super::alertmanager::AmClient;
+use super::prometheus::PromClient;
+use super::scrape::ScrapeClient;
+use super::statuspage::StatusClient;
+use super::types::{PollData, PollOutcome, QueryPlan, SourceError, SourceKind};
+use crate::config::types::{Defaults, SourceSpec};
+
+/// Everything needed to poll one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcePlan {
+    pub kind: SourceKind,
+    pub spec: SourceSpec,
+    pub defaults: Defaults,
+    /// The queries of a metrics source (Prometheus or scrape); ignored by the others.
+    pub plan: QueryPlan,
+}
+
+impl SourcePlan {
+    pub fn interval(&self) -> std::time::Duration {
+        self.spec.poll_or(&self.defaults)
+    }
+}
+
+/// A built client of any kind. Building reads token, password and CA files.
+#[derive(Debug, Clone)]
+pub enum SourceClient {
+    Prometheus(PromClient),
+    Scrape(ScrapeClient),
+    Alertmanager(AmClient),
+    Statuspage(StatusClient),
+}
+
+impl SourceClient {
+    pub fn new(kind: SourceKind, spec: &SourceSpec, defaults: &Defaults) -> Result<Self, SourceError> {
+        Ok(match kind {
+            SourceKind::Prometheus => SourceClient::Prometheus(PromClient::new(spec, defaults)?),
+            SourceKind::Scrape => SourceClient::Scrape(ScrapeClient::new(spec, defaults)?),
+            SourceKind::Alertmanager => SourceClient::Alertmanager(AmClient::new(spec, defaults)?),
+            SourceKind::Statuspage => SourceClient::Statuspage(StatusClient::new(spec, defaults)?),
+        })
+    }
+
+    /// One poll: for metrics sources the whole plan, sequentially.
+    pub async fn poll(&self, plan: &QueryPlan, now: DateTime<Utc>) -> Result<PollData, SourceError> {
+        match self {
+            SourceClient::Prometheus(c) => c.run_plan(plan, now).await.map(PollData::Metrics),
+            SourceClient::Scrape(c) => c.run_plan(plan, now).await.map(PollData::Metrics),
+            SourceClient::Alertmanager(c) => c.alerts().await.map(PollData::Alerts),
+            SourceClient::Statuspage(c) => c.summary().await.map(PollData::Status),
+        }
+    }
+}
+
+/// Polls the source once at `now` (which becomes `taken_at` and the evaluation time of the
+/// queries). Never panics; every failure is in `result`.
+pub async fn poll_once(p: &SourcePlan, now: DateTime<Utc>) -> PollOutcome {
+    let result = match SourceClient::new(p.kind, &p.spec, &p.defaults) {
+        Ok(client) => client.poll(&p.plan, now).await,
+        Err(e) => Err(e),
+    };
+    PollOutcome { source: p.spec.name.clone(), kind: p.kind, taken_at: now, result }
+}
+
+/// Polls `plan` on its interval on its own task (first poll at once), sending each outcome
+/// on `tx`. Polls never overlap: the next starts at least one interval after the previous
+/// started and never before it finished. Ends when the receiver is dropped. A client that
+/// cannot be built (say, a missing token file) is retried on every tick.
+pub fn spawn<M>(plan: SourcePlan, tx: mpsc::Sender<M>) -> tokio::task::JoinHandle<()>
+where
+    M: From<PollOutcome> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(plan.interval().max(std::time::Duration::from_millis(10)));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut client: Option<SourceClient> = None;
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                _ = tx.closed() => return,
+            }
+            let now = Utc::now();
+            if client.is_none() {
+                match SourceClient::new(plan.kind, &plan.spec, &plan.defaults) {
+                    Ok(c) => client = Some(c),
+                    Err(e) => {
+                        let o = PollOutcome {
+                            source: plan.spec.name.clone(),
+                            kind: plan.kind,
+                            taken_at: now,
+                            result: Err(e),
+                        };
+                        if tx.send(o.into()).await.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+            }
+            let Some(c) = client.as_ref() else { continue };
+            let result = tokio::select! {
+                r = c.poll(&plan.plan, now) => r,
+                _ = tx.closed() => return,
+            };
+            let outcome =
+                PollOutcome { source: plan.spec.name.clone(), kind: plan.kind, taken_at: now, result };
+            if tx.send(outcome.into()).await.is_err() {
+                return;
+            }
+        }
+    })
+}
