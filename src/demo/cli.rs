@@ -151,6 +151,7 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
         let urls: Vec<&str> = server.statuspage_urls.iter().map(|(_, u)| u.as_str()).collect();
         writeln!(out, "STATUSPAGE_URLS={}", urls.join(","))?;
         writeln!(out, "SIM_URL={}", server.sim_url)?;
+        writeln!(out, "CONFIG={}", path.display())?;
         writeln!(out, "OPSDECK_CONFIG={}", path.display())?;
         out.flush()?;
         drop(out);
