@@ -243,3 +243,15 @@ async fn admin_endpoint_closes_the_loop() {
     assert_eq!(code, 400);
     assert!(v["error"].as_str().unwrap().contains("missing parameter"));
 }
+
+#[tokio::test]
+async fn number_literals_are_scalars() {
+    let s = start(Scenario::Calm, 1.0).await;
+    let (code, v) = get(&format!("{}/api/v1/query?query=1", s.prometheus_url)).await;
+    assert_eq!(code, 200);
+    assert_eq!(v["data"]["resultType"], "scalar");
+    assert_eq!(v["data"]["result"][1], "1");
+    let (_, v) = get(&format!("{}/api/v1/query?query={}", s.prometheus_url, enc("vector(1)"))).await;
+    assert_eq!(v["data"]["resultType"], "vector");
+    assert_eq!(v["data"]["result"][0]["value"][1], "1");
+}

@@ -1,15 +1,19 @@
 //! `opsdeck demo` and `opsdeck screenshot`.
 use anyhow::{Context, bail};
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::config::{self, Endpoints};
-use super::server::{self, Clock, SimServer};
+use super::server::{self, Clock, Endpoint, Listeners, SimServer};
+use super::shot;
 use super::sim::{Scenario, SimOptions, scenario};
+use crate::app::RunOptions;
 use crate::cli::ScreenArgs;
+use crate::model::{Mode, Msg, update};
+use crate::sources::{PollOutcome, poll_once};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -62,6 +66,10 @@ pub struct ScreenshotArgs {
     /// Seed of the model.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Show one source stale: it answered 90 s before the frame, then its server stopped
+    /// (`prometheus`, `alertmanager` or `statuspage`).
+    #[arg(long)]
+    pub stale: Option<String>,
     /// Output file: `.svg` or `.txt`.
     #[arg(long)]
     pub out: PathBuf,
@@ -140,10 +148,19 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
         return Ok(0);
     }
     let opts = options(a)?;
-    let theme = a.theme.clone().or_else(|| s.theme.clone()).unwrap_or_else(|| "dark".into());
+    let theme = a.theme.clone().or_else(|| s.theme.clone());
+    let listeners = Listeners::bind()?;
+    if !a.serve_only {
+        // Runbooks run from the screen reach the simulator through this. Set while the
+        // process is still single-threaded (no runtime has started yet).
+        unsafe { std::env::set_var("OPSDECK_SIM_URL", listeners.sim_url()) };
+    }
     let rt = runtime()?;
-    let server = rt.block_on(server::start(opts, Clock::Wall))?;
-    let (dir, path) = write_config(&server, a.poll, &theme)?;
+    let server = {
+        let _enter = rt.enter();
+        server::start_on(listeners, opts, Clock::Wall)?
+    };
+    let (dir, path) = write_config(&server, a.poll, theme.as_deref().unwrap_or("dark"))?;
     if a.serve_only {
         let mut out = std::io::stdout().lock();
         writeln!(out, "PROMETHEUS_URL={}", server.prometheus_url)?;
@@ -160,12 +177,21 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
         drop(dir);
         return Ok(0);
     }
-    // SAFETY-free: set before any thread of ours reads the environment for runbooks.
-    unsafe { std::env::set_var("OPSDECK_SIM_URL", &server.sim_url) };
-    let _ = (&dir, &path, s.wall || a.wall);
-    bail!(
-        "the command center screen is not merged yet; run `opsdeck demo --serve-only` and point opsdeck at the printed config"
-    )
+    let cfg = config::build(&Endpoints::from(&server), a.poll, theme.as_deref().unwrap_or("dark"));
+    let run = RunOptions {
+        mode: Mode::Demo,
+        wall: a.wall || s.wall,
+        readonly: s.readonly,
+        theme,
+        wall_rotation: s.rotate,
+        keymap: None,
+    };
+    // The screen builds its own runtime; the simulator keeps serving on ours meanwhile.
+    let code = crate::app::run(cfg, run);
+    drop(server);
+    rt.shutdown_background();
+    drop(dir);
+    code
 }
 
 async fn wait_for_signal() -> anyhow::Result<()> {
@@ -180,6 +206,85 @@ async fn wait_for_signal() -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn screenshot(_s: &ScreenArgs, _a: &ScreenshotArgs) -> anyhow::Result<i32> {
-    bail!("screenshot needs the screen (engineer ui) and the poller (engineer wire); not merged yet")
+/// A fixed instant screenshots start their scenario at, so frames are reproducible.
+pub fn screenshot_epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 14, 0, 0).single().unwrap_or_default()
+}
+
+fn parse_size(text: &str) -> anyhow::Result<(u16, u16)> {
+    let (w, h) = text.split_once('x').with_context(|| format!("--size must be COLSxROWS, got {text:?}"))?;
+    let (w, h): (u16, u16) = (w.trim().parse()?, h.trim().parse()?);
+    if !(20..=1000).contains(&w) || !(5..=500).contains(&h) {
+        bail!("--size must be between 20x5 and 1000x500, got {text}");
+    }
+    Ok((w, h))
+}
+
+pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
+    let scenario = parse_scenario(&a.scenario)?;
+    let (w, h) = parse_size(&a.size)?;
+    let ext = a.out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != "svg" && ext != "txt" {
+        bail!("--out must end in .svg or .txt, got {}", a.out.display());
+    }
+    let start = screenshot_epoch();
+    let now = start + chrono::Duration::from_std(a.at).context("--at is too large")?;
+    let opts = SimOptions { scenario, seed: a.seed, speed: 1.0, start, synthetic_alerts: 0 };
+    let theme_name = a.theme.clone().or_else(|| s.theme.clone());
+    let rt = runtime()?;
+    let stale = match a.stale.as_deref() {
+        None => None,
+        Some("prometheus") => Some(Endpoint::Prometheus),
+        Some("alertmanager") => Some(Endpoint::Alertmanager),
+        Some("statuspage") => Some(Endpoint::Statuspage),
+        Some(other) => bail!("--stale must be prometheus, alertmanager or statuspage, got {other:?}"),
+    };
+    let (cfg, outcomes) = rt.block_on(async {
+        let server = server::start(opts, Clock::Fixed(std::sync::Mutex::new(now))).await?;
+        let cfg = config::build(
+            &Endpoints::from(&server),
+            Duration::from_secs(5),
+            theme_name.as_deref().unwrap_or("dark"),
+        );
+        let plans = crate::app::pollers::plans(&cfg);
+        let mut outcomes = Vec::new();
+        if let Some(which) = stale {
+            // one good round 90 s earlier, then the server goes away
+            let before = now - chrono::Duration::seconds(90);
+            server.shared.set_now(before);
+            outcomes.extend(futures_util::future::join_all(plans.iter().map(|p| poll_once(p, before))).await);
+            server.shared.set_now(now);
+            server.stop(which);
+            tokio::task::yield_now().await;
+        }
+        outcomes.extend(futures_util::future::join_all(plans.iter().map(|p| poll_once(p, now))).await);
+        anyhow::Ok((cfg, outcomes))
+    })?;
+    let buf = render_frame(cfg, outcomes, now, (w, h), a.wall || s.wall, theme_name)?;
+    let text = if ext == "svg" { shot::to_svg(&buf) } else { shot::to_text(&buf) };
+    std::fs::write(&a.out, text).with_context(|| format!("writing {}", a.out.display()))?;
+    Ok(0)
+}
+
+/// Feeds poll outcomes into the screen's model at a fixed `now` and renders one frame.
+pub fn render_frame(
+    cfg: crate::config::Config,
+    outcomes: Vec<PollOutcome>,
+    now: DateTime<Utc>,
+    (w, h): (u16, u16),
+    wall: bool,
+    theme: Option<String>,
+) -> anyhow::Result<ratatui::buffer::Buffer> {
+    let themes = crate::app::themes();
+    let run = RunOptions { mode: Mode::Demo, wall, theme, ..RunOptions::default() };
+    let mut m = crate::app::initial_model(cfg, &run, &themes)?;
+    m.utc_offset_secs = 0; // local time = UTC, so a frame does not depend on the machine
+    update(&mut m, Msg::Resize(w, h));
+    update(&mut m, Msg::Tick(now));
+    for o in outcomes {
+        update(&mut m, Msg::Polled(o));
+    }
+    update(&mut m, Msg::Tick(now));
+    let theme = &themes[m.theme_index.min(themes.len() - 1)];
+    Ok(crate::ui::render_to_buffer(&m, theme, w, h))
 }

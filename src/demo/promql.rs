@@ -14,6 +14,9 @@ pub type Vector = Vec<(Labels, f64)>;
 /// A parsed query, evaluated once per instant (range queries parse once).
 #[derive(Debug, Clone)]
 pub enum Expr {
+    /// A number literal: a scalar (`vector(1)` makes it a one-sample vector).
+    Scalar(f64),
+    Vector(f64),
     Known(Measure),
     Compare(Box<Expr>, &'static str, f64),
     Agg(&'static str, Box<Expr>),
@@ -21,6 +24,9 @@ pub enum Expr {
 }
 
 /// Evaluates `query` at the frame's instant. `Err` is the message of a `bad_data` error.
+///
+/// Number literals (`1`) are scalars: callers answering an instant query check
+/// `Expr::is_scalar` to send `resultType: scalar`.
 pub fn evaluate(query: &str, f: &Frame) -> Result<Vector, String> {
     Ok(parse(query)?.eval(f))
 }
@@ -76,6 +82,12 @@ static KNOWN: LazyLock<Vec<(String, Measure)>> =
 
 fn parse_expr(q: &str) -> Option<Expr> {
     let q = q.trim();
+    if let Ok(x) = q.parse::<f64>() {
+        return Some(Expr::Scalar(x));
+    }
+    if let Some(Expr::Scalar(x)) = strip_call(q, "vector").and_then(parse_expr) {
+        return Some(Expr::Vector(x));
+    }
     let n = normalize(q);
     if let Some((_, m)) = KNOWN.iter().find(|(k, _)| *k == n) {
         return Some(Expr::Known(*m));
@@ -96,8 +108,13 @@ fn parse_expr(q: &str) -> Option<Expr> {
 }
 
 impl Expr {
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Expr::Scalar(_))
+    }
+
     pub fn eval(&self, f: &Frame) -> Vector {
         match self {
+            Expr::Scalar(x) | Expr::Vector(x) => vec![(Labels::new(), *x)],
             Expr::Known(m) => queries::eval(*m, f),
             Expr::Compare(e, op, rhs) => {
                 e.eval(f).into_iter().filter(|(_, x)| compare(*x, op, *rhs)).collect()

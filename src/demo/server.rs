@@ -68,28 +68,83 @@ pub struct SimServer {
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
+/// One of the simulator's servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Prometheus,
+    Alertmanager,
+    Statuspage,
+    Admin,
+}
+
+impl SimServer {
+    /// Stops one server: its port refuses connections from now on (stale-source frames).
+    pub fn stop(&self, which: Endpoint) {
+        let i = match which {
+            Endpoint::Prometheus => 0,
+            Endpoint::Alertmanager => 1,
+            Endpoint::Statuspage => 2,
+            Endpoint::Admin => 3,
+        };
+        self.tasks[i].abort();
+    }
+}
+
 impl Drop for SimServer {
     fn drop(&mut self) {
         self.tasks.iter().for_each(|t| t.abort());
     }
 }
 
-async fn serve(router: axum::Router) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding a loopback port")?;
-    let addr = listener.local_addr()?;
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    Ok((format!("http://{addr}"), task))
+/// The four loopback listeners, bound before any runtime exists (so their URLs are known
+/// early, e.g. to export `OPSDECK_SIM_URL` while the process is still single-threaded).
+pub struct Listeners([std::net::TcpListener; 4]);
+
+impl Listeners {
+    pub fn bind() -> anyhow::Result<Listeners> {
+        let one = || -> anyhow::Result<std::net::TcpListener> {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").context("binding a loopback port")?;
+            l.set_nonblocking(true)?;
+            Ok(l)
+        };
+        Ok(Listeners([one()?, one()?, one()?, one()?]))
+    }
+
+    fn url(&self, i: usize) -> String {
+        self.0[i].local_addr().map(|a| format!("http://{a}")).unwrap_or_default()
+    }
+
+    /// Base URL of the admin endpoint.
+    pub fn sim_url(&self) -> String {
+        self.url(3)
+    }
 }
 
-/// Starts the model and its four servers on the current tokio runtime.
+fn serve(
+    listener: std::net::TcpListener,
+    router: axum::Router,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::from_std(listener).context("registering a listener")?;
+    Ok(tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    }))
+}
+
+/// Starts the model and its four servers on fresh loopback ports (on the current runtime).
 pub async fn start(opts: SimOptions, clock: Clock) -> anyhow::Result<SimServer> {
+    start_on(Listeners::bind()?, opts, clock)
+}
+
+/// Starts the model and its four servers on `listeners` (on the current tokio runtime).
+pub fn start_on(listeners: Listeners, opts: SimOptions, clock: Clock) -> anyhow::Result<SimServer> {
     let shared = Shared::new(Sim::new(opts), clock);
-    let (prometheus_url, t1) = serve(prom::router(shared.clone())).await?;
-    let (alertmanager_url, t2) = serve(am::router(shared.clone())).await?;
-    let (status_base, t3) = serve(statuspage::router(shared.clone())).await?;
-    let (sim_url, t4) = serve(admin::router(shared.clone())).await?;
+    let (prometheus_url, alertmanager_url, status_base, sim_url) =
+        (listeners.url(0), listeners.url(1), listeners.url(2), listeners.url(3));
+    let [l1, l2, l3, l4] = listeners.0;
+    let t1 = serve(l1, prom::router(shared.clone()))?;
+    let t2 = serve(l2, am::router(shared.clone()))?;
+    let t3 = serve(l3, statuspage::router(shared.clone()))?;
+    let t4 = serve(l4, admin::router(shared.clone()))?;
     let statuspage_urls = PAGES
         .iter()
         .map(|(seg, name, _)| (name.to_string(), format!("{status_base}/{seg}/api/v2/summary.json")))

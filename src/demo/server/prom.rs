@@ -130,16 +130,20 @@ fn instant(s: &Shared, p: &Params) -> Response {
         },
         None => now,
     };
+    let expr = match promql::parse(query) {
+        Ok(e) => e,
+        Err(e) => return bad_data(e),
+    };
     let frame = s.with(|sim| sim.frame_at(t));
-    match promql::evaluate(query, &frame) {
-        Ok(v) => {
-            let result: Vec<Value> =
-                v.iter().map(|(l, x)| json!({"metric": metric(l), "value": [t, format_value(*x)]})).collect();
-            Json(json!({"status": "success", "data": {"resultType": "vector", "result": result}}))
-                .into_response()
-        }
-        Err(e) => bad_data(e),
+    let v = expr.eval(&frame);
+    if expr.is_scalar() {
+        let x = v.first().map(|(_, x)| *x).unwrap_or(f64::NAN);
+        let data = json!({"resultType": "scalar", "result": [t, format_value(x)]});
+        return Json(json!({"status": "success", "data": data})).into_response();
     }
+    let result: Vec<Value> =
+        v.iter().map(|(l, x)| json!({"metric": metric(l), "value": [t, format_value(*x)]})).collect();
+    Json(json!({"status": "success", "data": {"resultType": "vector", "result": result}})).into_response()
 }
 
 fn range(s: &Shared, p: &Params) -> Response {
