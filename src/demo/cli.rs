@@ -151,9 +151,16 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
     let theme = a.theme.clone().or_else(|| s.theme.clone());
     let listeners = Listeners::bind()?;
     if !a.serve_only {
-        // Runbooks run from the screen reach the simulator through this. Set while the
-        // process is still single-threaded (no runtime has started yet).
-        unsafe { std::env::set_var("OPSDECK_SIM_URL", listeners.sim_url()) };
+        // Set while the process is still single-threaded (no runtime has started yet):
+        // runbooks run from the screen reach the simulator through OPSDECK_SIM_URL, and
+        // demo incidents and journals stay apart from real ones (`<state dir>/demo`).
+        let state = crate::util::paths::state_dir().join("demo");
+        unsafe {
+            std::env::set_var("OPSDECK_SIM_URL", listeners.sim_url());
+            if std::env::var_os("OPSDECK_STATE_DIR").is_none() {
+                std::env::set_var("OPSDECK_STATE_DIR", &state);
+            }
+        }
     }
     let rt = runtime()?;
     let server = {

@@ -88,6 +88,8 @@ pub struct Sim {
     pending: BTreeMap<String, (usize, Pending)>,
     silences: Vec<SilenceRec>,
     actions: Vec<ActionRecord>,
+    /// `--alerts N`, built once.
+    synthetic: Vec<SimAlert>,
 }
 
 pub fn to_time(t: f64) -> DateTime<Utc> {
@@ -114,7 +116,9 @@ impl Sim {
             pending: BTreeMap::new(),
             silences: Vec::new(),
             actions: Vec::new(),
+            synthetic: Vec::new(),
         };
+        sim.synthetic = (0..sim.opts.synthetic_alerts).map(|i| sim.synthetic(i)).collect();
         sim.eval_rules();
         sim
     }
@@ -205,9 +209,11 @@ impl Sim {
                 silenced_by: vec![],
             })
             .collect();
-        out.extend((0..self.opts.synthetic_alerts).map(|i| self.synthetic(i)));
-        for a in &mut out {
-            a.silenced_by = silences::silencing(&self.silences, &a.labels, self.t);
+        out.extend(self.synthetic.iter().cloned());
+        if self.silences.iter().any(|s| silences::state(s, self.t) == "active") {
+            for a in &mut out {
+                a.silenced_by = silences::silencing(&self.silences, &a.labels, self.t);
+            }
         }
         out
     }

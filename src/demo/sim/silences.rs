@@ -5,10 +5,12 @@ use serde::Serialize;
 use super::to_time;
 use crate::sources::{Labels, Matcher, NewSilence};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SilenceRec {
     pub id: String,
     pub matchers: Vec<Matcher>,
+    /// The anchored regex of each regex matcher (None for equality matchers).
+    compiled: Vec<Option<regex::Regex>>,
     pub starts_at: f64,
     pub ends_at: f64,
     pub created_by: String,
@@ -63,9 +65,15 @@ pub fn validate(
             "Failed to create silence: start time must be before end time".into(),
         ));
     }
+    let compiled = s
+        .matchers
+        .iter()
+        .map(|m| if m.is_regex { regex::Regex::new(&format!("^(?:{})$", m.value)).ok() } else { None })
+        .collect();
     Ok(SilenceRec {
         id: id.unwrap_or_else(make_id),
         matchers: s.matchers,
+        compiled,
         starts_at: starts,
         ends_at: ends,
         created_by: s.created_by,
@@ -74,12 +82,11 @@ pub fn validate(
     })
 }
 
-fn matches(m: &Matcher, labels: &Labels) -> bool {
+fn matches(m: &Matcher, re: &Option<regex::Regex>, labels: &Labels) -> bool {
     let value = labels.get(&m.name).map(String::as_str).unwrap_or("");
-    let hit = if m.is_regex {
-        regex::Regex::new(&format!("^(?:{})$", m.value)).map(|re| re.is_match(value)).unwrap_or(false)
-    } else {
-        value == m.value
+    let hit = match re {
+        Some(re) => re.is_match(value),
+        None => !m.is_regex && value == m.value,
     };
     hit == m.is_equal
 }
@@ -97,7 +104,10 @@ pub fn state(s: &SilenceRec, now: f64) -> &'static str {
 /// Ids of the active silences whose matchers all match `labels`.
 pub fn silencing(all: &[SilenceRec], labels: &Labels, now: f64) -> Vec<String> {
     all.iter()
-        .filter(|s| state(s, now) == "active" && s.matchers.iter().all(|m| matches(m, labels)))
+        .filter(|s| {
+            state(s, now) == "active"
+                && s.matchers.iter().zip(&s.compiled).all(|(m, re)| matches(m, re, labels))
+        })
         .map(|s| s.id.clone())
         .collect()
 }
