@@ -252,23 +252,58 @@ fn unknown_queries_are_errors_not_panics() {
 #[test]
 fn every_incident_fires_and_clears_at_any_hour() {
     type Fix = fn(&mut Sim);
-    let cases: [(Scenario, &str, Fix); 5] = [
-        (Scenario::GatewayOverload, "GatewayWebSocketFailures", |s| drop(s.scale("gateway", 24.0))),
-        (Scenario::CompactionStorm, "DatabaseLatencyHigh", |s| drop(s.throttle("compaction", 32.0))),
-        (Scenario::DbPrimaryDown, "DatabasePrimaryDown", |s| drop(s.failover("replica-1"))),
-        (Scenario::VoteBrigade, "VoteBrigadeSuspected", |s| drop(s.ban("tourney_fan_.*"))),
-        (Scenario::ModqueueSurge, "ModQueueSLAAtRisk", |s| drop(s.add_reviewers(45.0))),
+    // (scenario, alert, fix, the verify query of docs/demo.md)
+    let cases: [(Scenario, &str, Fix, &str); 5] = [
+        (
+            Scenario::GatewayOverload,
+            "GatewayWebSocketFailures",
+            |s| drop(s.scale("gateway", 24.0)),
+            "service:error_rate:pct5m{service=\"gateway\"} < 1",
+        ),
+        (
+            Scenario::CompactionStorm,
+            "DatabaseLatencyHigh",
+            |s| drop(s.throttle("compaction", 32.0)),
+            "service:latency_p99:seconds{service=\"db\"} < 1",
+        ),
+        (
+            Scenario::DbPrimaryDown,
+            "DatabasePrimaryDown",
+            |s| drop(s.failover("replica-1")),
+            "pg_up{role=\"primary\"} == 1",
+        ),
+        (
+            Scenario::VoteBrigade,
+            "VoteBrigadeSuspected",
+            |s| drop(s.ban("tourney_fan_.*")),
+            "community:votes_new_accounts:rate5m < 100",
+        ),
+        (
+            Scenario::ModqueueSurge,
+            "ModQueueSLAAtRisk",
+            |s| drop(s.add_reviewers(45.0)),
+            "modqueue:estimated_wait:seconds < 1200",
+        ),
     ];
     for hour in [3, 9, 18, 22] {
-        for (scenario, alert, fix) in cases {
+        for (scenario, alert, fix, verify) in cases {
             let t0 = Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0).unwrap();
             let mut s =
                 Sim::new(SimOptions { scenario, seed: 3, speed: 1.0, start: t0, synthetic_alerts: 0 });
             s.advance_to(t0 + Duration::minutes(10));
             assert!(firing(&s).contains(&alert.to_string()), "{scenario:?} at {hour}h: {:?}", firing(&s));
+            assert!(
+                promql::evaluate(verify, s.current()).unwrap().is_empty(),
+                "{verify} fails during the incident"
+            );
             fix(&mut s);
             s.advance_to(t0 + Duration::minutes(13));
             assert!(!firing(&s).contains(&alert.to_string()), "{scenario:?} at {hour}h still firing");
+            assert_eq!(
+                promql::evaluate(verify, s.current()).unwrap().len(),
+                1,
+                "{verify} passes after the fix"
+            );
             let others: Vec<String> =
                 firing(&s).into_iter().filter(|a| a != "CertificateExpiresSoon").collect();
             assert!(others.is_empty(), "{scenario:?} at {hour}h leaves {others:?}");

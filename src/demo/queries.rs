@@ -127,7 +127,8 @@ pub fn eval(m: Measure, f: &Frame) -> Vec<(Labels, f64)> {
 }
 
 /// The names `raw_series` produces.
-pub const RAW_NAMES: [&str; 15] = [
+pub const RAW_NAMES: [&str; 16] = [
+    "modqueue:estimated_wait:seconds",
     "service:error_rate:pct5m",
     "service:latency_p99:seconds",
     "service:saturation:pct",
@@ -180,6 +181,8 @@ pub fn raw_series(f: &Frame) -> Vec<(String, Labels, f64)> {
     out.push(("modqueue_depth".into(), l(&[("priority", "high")]), f.mod_depth_high.round()));
     out.push(("modqueue_depth".into(), l(&[("priority", "low")]), f.mod_depth_low.round()));
     out.push(("modqueue_reviewers_on_shift".into(), Labels::new(), f.reviewers));
+    let wait = f.mod_depth() * 60.0 / f.mod_throughput_pm.max(0.1);
+    out.push(("modqueue:estimated_wait:seconds".into(), Labels::new(), wait));
     out.push(("community:votes_new_accounts:rate5m".into(), Labels::new(), f.brigade_votes_ps));
     out.push(("active_users".into(), Labels::new(), f.active_users.round()));
     out.push(("gateway_websocket_connections".into(), Labels::new(), f.ws_connections.round()));
