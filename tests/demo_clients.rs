@@ -82,6 +82,44 @@ async fn every_demo_query_answers_through_the_prometheus_client() {
 }
 
 #[tokio::test]
+async fn the_panes_query_plan_is_answered_in_full() {
+    let s = start(Scenario::ModqueueSurge).await;
+    let now = t0() + Duration::minutes(9);
+    s.shared.set_now(now);
+    let c = config::build(&Endpoints::from(&s), Std::from_secs(5), "dark");
+    let plans = opsdeck::demo::cli::source_plans(&c);
+    assert_eq!(plans.len(), 5, "prometheus, alertmanager, three status pages");
+    let prom = plans.iter().find(|p| p.kind == SourceKind::Prometheus).unwrap();
+    assert!(prom.plan.instant.len() >= 20 && !prom.plan.range.is_empty(), "{:?}", prom.plan);
+    assert!(prom.plan.instant.iter().any(|q| !q.ago.is_zero()), "week-over-week queries");
+    for p in &plans {
+        let out = poll_once(p, now).await;
+        match out.result {
+            Ok(PollData::Metrics(m)) => {
+                for (q, r) in &m.instant {
+                    assert!(r.is_ok(), "{}: {r:?}", q.query);
+                }
+                for (q, r) in &m.range {
+                    assert!(r.as_ref().is_ok_and(|s| !s.is_empty()), "{q}: {r:?}");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("{}: {e}", p.spec.name),
+        }
+    }
+    // the derivations make sense of it: the queue is deep and the SLA is at risk
+    let out = poll_once(prom, now).await;
+    let Ok(PollData::Metrics(m)) = out.result else { panic!() };
+    let polls = std::collections::BTreeMap::from([(prom.spec.name.clone(), m)]);
+    let view = opsdeck::derive::moderation::view(&c, &polls).expect("moderation view");
+    assert!(view.depth["low"] > 1000.0, "{view:?}");
+    assert!(view.est_wait_s.unwrap() > 1200.0, "{view:?}");
+    let health = opsdeck::derive::health::rows(&c, &polls);
+    assert_eq!(health.len(), 5);
+    assert!(health.iter().all(|h| h.error_rate_pct.is_some() && h.latency_p99_ms.is_some()), "{health:?}");
+}
+
+#[tokio::test]
 async fn alerts_silences_and_statuspages_through_the_clients() {
     let s = start(Scenario::GatewayOverload).await;
     let now = t0() + Duration::minutes(8);

@@ -310,3 +310,44 @@ fn every_incident_fires_and_clears_at_any_hour() {
         }
     }
 }
+
+#[test]
+fn a_calm_day_is_green_at_every_hour_and_an_incident_is_red() {
+    use opsdeck::demo::config::{self, Endpoints};
+    use opsdeck::sources::{MetricsPoll, QueryData, QueryResponse, Sample};
+    // The derivations the screen uses, fed with the simulator's answers to the plan.
+    let ep =
+        Endpoints { prometheus: "http://x".into(), alertmanager: "http://y".into(), statuspages: vec![] };
+    let cfg = config::build(&ep, std::time::Duration::from_secs(5), "dark");
+    let plan = opsdeck::derive::plan::build(&cfg).remove(config::PROM_NAME).unwrap();
+    let poll_of = |s: &Sim| {
+        let mut m = MetricsPoll::default();
+        for q in &plan.instant {
+            let f = s.frame_at(s.current().t - q.ago.as_secs_f64());
+            let v = promql::evaluate(&q.query, &f).unwrap();
+            let samples = v.into_iter().map(|(labels, value)| Sample { labels, ts: f.t, value }).collect();
+            m.instant
+                .insert(q.clone(), Ok(QueryResponse { data: QueryData::Vector(samples), warnings: vec![] }));
+        }
+        std::collections::BTreeMap::from([(config::PROM_NAME.to_string(), m)])
+    };
+    for hour in 0..24 {
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0).unwrap();
+        let mut s = Sim::new(SimOptions {
+            scenario: Scenario::Calm,
+            seed: 42,
+            speed: 1.0,
+            start: t0,
+            synthetic_alerts: 0,
+        });
+        s.advance_to(t0 + Duration::minutes(20));
+        for row in opsdeck::derive::health::rows(&cfg, &poll_of(&s)) {
+            assert_eq!(row.state, opsdeck::derive::HealthState::Ok, "{hour}h: {row:?}");
+        }
+    }
+    let mut s = sim(Scenario::GatewayOverload, 42, 1.0);
+    at(&mut s, 360);
+    let rows = opsdeck::derive::health::rows(&cfg, &poll_of(&s));
+    let gw = rows.iter().find(|r| r.service == "gateway").unwrap();
+    assert_eq!(gw.state, opsdeck::derive::HealthState::Crit, "{gw:?}");
+}

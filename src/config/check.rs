@@ -12,7 +12,8 @@ pub fn check_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
             file: path.display().to_string(),
             line: 1,
             column: 1,
-            message: "no such file (write a starter config with `opsdeck init`, or pass --config FILE)".into(),
+            message: "no such file (write a starter config with `opsdeck init`, or pass --config FILE)"
+                .into(),
         }]);
     }
     load_file(path)

@@ -213,7 +213,9 @@ fn source(d: &mut Diag, tbl: Tbl) -> Option<(String, Span)> {
 /// URLs must be absolute http(s) with a host.
 pub fn check_url(d: &mut Diag, url: &str, span: &Span, key: &str) {
     match reqwest::Url::parse(url) {
-        Err(e) => d.at(span, format!("`{key}` is not a valid URL ({e}); expected e.g. http://127.0.0.1:9090")),
+        Err(e) => {
+            d.at(span, format!("`{key}` is not a valid URL ({e}); expected e.g. http://127.0.0.1:9090"))
+        }
         Ok(u) if u.scheme() != "http" && u.scheme() != "https" => {
             d.at(span, format!("`{key}` must use http or https, not `{}`", u.scheme()))
         }
@@ -321,7 +323,10 @@ fn check_use(
                     .map(|(n, _)| n.as_str())
                     .collect();
                 let list = if known.is_empty() { "none configured".to_string() } else { known.join(", ") };
-                d.at(span, format!("`source = \"{name}\"` names no configured source; metrics sources: {list}"));
+                d.at(
+                    span,
+                    format!("`source = \"{name}\"` names no configured source; metrics sources: {list}"),
+                );
                 return;
             }
             Some((k @ (SourceKind::Alertmanager | SourceKind::Statuspage), _)) => {
@@ -339,7 +344,10 @@ fn check_use(
         None => match first_metrics {
             Some((_, k)) => *k,
             None => {
-                d.at(&u.span, format!("{} has no source: configure a [[prometheus]] (or [[scrape]]) source", u.what));
+                d.at(
+                    &u.span,
+                    format!("{} has no source: configure a [[prometheus]] (or [[scrape]]) source", u.what),
+                );
                 return;
             }
         },
@@ -388,7 +396,10 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
     let Some(entry) = tbl.entry("tiers") else { return };
     let tiers = tables(d, tbl, "tiers");
     if tiers.is_empty() && entry.item.as_array().is_some_and(|a| a.is_empty()) {
-        d.at(&entry.value_span, "`tiers` is empty; give at least one tier, e.g. { after = \"5m\", name = \"Primary\" }");
+        d.at(
+            &entry.value_span,
+            "`tiers` is empty; give at least one tier, e.g. { after = \"5m\", name = \"Primary\" }",
+        );
     }
     let mut last: Option<std::time::Duration> = None;
     for (t, span) in tiers {

@@ -158,7 +158,10 @@ pub fn duration(d: &mut Diag, tbl: Tbl, key: &str, required: bool) -> Option<(Du
         return None;
     };
     let Some(s) = value(e.item).and_then(Value::as_str) else {
-        d.at(&e.value_span, format!("`{key}` must be a duration string such as \"5s\", found {}", type_word(e.item)));
+        d.at(
+            &e.value_span,
+            format!("`{key}` must be a duration string such as \"5s\", found {}", type_word(e.item)),
+        );
         return None;
     };
     match crate::util::duration::parse(s) {
@@ -231,7 +234,9 @@ pub fn table<'t>(d: &mut Diag, tbl: Tbl<'t>, key: &str) -> Option<(&'t dyn Table
 pub fn tables<'t>(d: &mut Diag, tbl: Tbl<'t>, key: &str) -> Vec<(&'t dyn TableLike, Span)> {
     let Some(e) = tbl.entry(key) else { return Vec::new() };
     match e.item {
-        Item::ArrayOfTables(a) => a.iter().map(|t| (t as &dyn TableLike, t.span().or(e.key_span.clone()))).collect(),
+        Item::ArrayOfTables(a) => {
+            a.iter().map(|t| (t as &dyn TableLike, t.span().or(e.key_span.clone()))).collect()
+        }
         Item::Value(Value::Array(a)) => {
             let mut out = Vec::new();
             for v in a.iter() {
@@ -245,7 +250,10 @@ pub fn tables<'t>(d: &mut Diag, tbl: Tbl<'t>, key: &str) -> Vec<(&'t dyn TableLi
         other => {
             d.at(
                 &e.value_span,
-                format!("`{key}` must be an array of tables (`[[{key}]]` blocks), found {}", type_word(other)),
+                format!(
+                    "`{key}` must be an array of tables (`[[{key}]]` blocks), found {}",
+                    type_word(other)
+                ),
             );
             Vec::new()
         }

@@ -13,7 +13,7 @@ use super::sim::{Scenario, SimOptions, scenario};
 use crate::app::RunOptions;
 use crate::cli::ScreenArgs;
 use crate::model::{Mode, Msg, update};
-use crate::sources::{PollOutcome, poll_once};
+use crate::sources::{PollOutcome, SourceKind, SourcePlan, poll_once};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -253,7 +253,7 @@ pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
             Duration::from_secs(5),
             theme_name.as_deref().unwrap_or("dark"),
         );
-        let plans = crate::app::pollers::plans(&cfg);
+        let plans = source_plans(&cfg);
         let mut outcomes = Vec::new();
         if let Some(which) = stale {
             // one good round 90 s earlier, then the server goes away
@@ -271,6 +271,28 @@ pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
     let text = if ext == "svg" { shot::to_svg(&buf) } else { shot::to_text(&buf) };
     std::fs::write(&a.out, text).with_context(|| format!("writing {}", a.out.display()))?;
     Ok(0)
+}
+
+/// One `SourcePlan` per configured source, metrics sources with the queries the panes need
+/// (`derive::plan::build`).
+pub fn source_plans(cfg: &crate::config::Config) -> Vec<SourcePlan> {
+    let queries = crate::derive::plan::build(cfg);
+    let kinds = [
+        (&cfg.prometheus, SourceKind::Prometheus),
+        (&cfg.scrape, SourceKind::Scrape),
+        (&cfg.alertmanager, SourceKind::Alertmanager),
+        (&cfg.statuspage, SourceKind::Statuspage),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(specs, kind)| specs.iter().map(move |spec| (kind, spec)))
+        .map(|(kind, spec)| SourcePlan {
+            kind,
+            spec: spec.clone(),
+            defaults: cfg.defaults.clone(),
+            plan: queries.get(&spec.name).cloned().unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// Feeds poll outcomes into the screen's model at a fixed `now` and renders one frame.

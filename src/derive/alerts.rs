@@ -117,11 +117,18 @@ mod tests {
 
     #[test]
     fn feed_is_by_priority_then_newest() {
-        let alerts =
-            [alert("a", "warning", 1), alert("b", "critical", 2), alert("c", "critical", 5), alert("d", "info", 9)];
+        let alerts = [
+            alert("a", "warning", 1),
+            alert("b", "critical", 2),
+            alert("c", "critical", 5),
+            alert("d", "info", 9),
+        ];
         let v = views(&PrioritySpec::default(), &alerts);
         let order: Vec<(&str, Priority)> = v.iter().map(|a| (a.fingerprint.as_str(), a.priority)).collect();
-        assert_eq!(order, [("c", Priority::P1), ("b", Priority::P1), ("a", Priority::P2), ("d", Priority::P3)]);
+        assert_eq!(
+            order,
+            [("c", Priority::P1), ("b", Priority::P1), ("a", Priority::P2), ("d", Priority::P3)]
+        );
         assert!(v[0].inhibited && !v[0].silenced);
         assert_eq!(v[0].alertname, "c");
     }

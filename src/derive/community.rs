@@ -62,12 +62,17 @@ mod tests {
         )
         .unwrap();
         let mut p = MetricsPoll::default();
-        for (q, v) in [(InstantQuery::now("u"), 110.0), (InstantQuery { query: "u".into(), ago: WEEK }, 100.0)] {
+        for (q, v) in
+            [(InstantQuery::now("u"), 110.0), (InstantQuery { query: "u".into(), ago: WEEK }, 100.0)]
+        {
             let data = QueryData::Scalar { ts: 0.0, value: v };
             p.instant.insert(q, Ok(QueryResponse { data, warnings: vec![] }));
         }
         let rows = rows(&cfg, &BTreeMap::from([("p".to_string(), p)]));
-        assert_eq!((rows[0].value, rows[0].week_ago, rows[0].unit.as_str()), (Some(110.0), Some(100.0), "users"));
+        assert_eq!(
+            (rows[0].value, rows[0].week_ago, rows[0].unit.as_str()),
+            (Some(110.0), Some(100.0), "users")
+        );
         assert!((rows[0].delta_pct.unwrap() - 10.0).abs() < 1e-9);
         assert_eq!((rows[1].value, rows[1].week_ago, rows[1].delta_pct), (None, None, None));
     }

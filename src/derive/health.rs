@@ -65,7 +65,8 @@ pub fn row(h: &HealthSpec, poll: Option<&MetricsPoll>) -> HealthRow {
     let latency_ms = read("latency", &h.latency_p99, &mut j).map(|s| s * 1000.0);
     let error_rate = read("error rate", &h.error_rate, &mut j);
     let saturation = read("saturation", &h.saturation, &mut j);
-    let any_query = [&h.availability, &h.latency_p99, &h.error_rate, &h.saturation].iter().any(|q| q.is_some());
+    let any_query =
+        [&h.availability, &h.latency_p99, &h.error_rate, &h.saturation].iter().any(|q| q.is_some());
     if !any_query {
         j.set(HealthState::Unknown, "no queries configured".into());
     }
@@ -233,7 +234,11 @@ mod tests {
     #[test]
     fn rows_are_worst_first_and_keep_config_order() {
         let mut cfg = Config::default();
-        cfg.prometheus.push(crate::config::SourceSpec { name: "p".into(), url: "http://h".into(), ..Default::default() });
+        cfg.prometheus.push(crate::config::SourceSpec {
+            name: "p".into(),
+            url: "http://h".into(),
+            ..Default::default()
+        });
         for (name, q) in [("ok1", "good"), ("crit", "bad"), ("unknown", "missing"), ("ok2", "good")] {
             cfg.health.push(HealthSpec { service: name.into(), availability: Some(q.into()), ..spec() });
             cfg.health.last_mut().unwrap().latency_p99 = None;

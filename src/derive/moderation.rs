@@ -22,7 +22,10 @@ pub fn view(cfg: &Config, polls: &BTreeMap<String, MetricsPoll>) -> Option<Moder
         inflow_per_min: inflow,
         throughput_per_min: throughput,
         est_wait_s,
-        oldest_age_s: m.oldest_age.as_ref().and_then(|q| value::instant_opt(poll, &InstantQuery::now(q.clone()))),
+        oldest_age_s: m
+            .oldest_age
+            .as_ref()
+            .and_then(|q| value::instant_opt(poll, &InstantQuery::now(q.clone()))),
         sla_s,
         breach_in_s: match (total, inflow, throughput) {
             (Some(d), Some(i), Some(t)) => breach_in_s(d, i, t, sla_s),
@@ -136,9 +139,14 @@ mod tests {
         )
         .unwrap();
         let mut p = MetricsPoll::default();
-        let s = |k: &str, v: f64| Sample { labels: [("priority".to_string(), k.to_string())].into(), ts: 0.0, value: v };
+        let s = |k: &str, v: f64| Sample {
+            labels: [("priority".to_string(), k.to_string())].into(),
+            ts: 0.0,
+            value: v,
+        };
         let ok = |data| Ok(QueryResponse { data, warnings: vec![] });
-        p.instant.insert(InstantQuery::now("d"), ok(QueryData::Vector(vec![s("high", 120.0), s("low", 900.0)])));
+        p.instant
+            .insert(InstantQuery::now("d"), ok(QueryData::Vector(vec![s("high", 120.0), s("low", 900.0)])));
         p.instant.insert(InstantQuery::now("i"), ok(QueryData::Scalar { ts: 0.0, value: 40.0 }));
         p.instant.insert(InstantQuery::now("t"), ok(QueryData::Scalar { ts: 0.0, value: 35.0 }));
         let v = view(&cfg, &BTreeMap::from([("p".to_string(), p)])).unwrap();

@@ -36,7 +36,11 @@ pub fn source_kind(cfg: &Config, name: &str) -> Option<SourceKind> {
 /// The query whose history a health row draws: error rate, else availability, else
 /// latency, else saturation.
 pub fn health_spark_query(h: &crate::config::HealthSpec) -> Option<&str> {
-    [&h.error_rate, &h.availability, &h.latency_p99, &h.saturation].into_iter().flatten().next().map(String::as_str)
+    [&h.error_rate, &h.availability, &h.latency_p99, &h.saturation]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(String::as_str)
 }
 
 #[derive(Default)]
@@ -70,8 +74,11 @@ pub fn build(cfg: &Config) -> BTreeMap<String, QueryPlan> {
         }
     };
     for h in &cfg.health {
-        let qs: Vec<&str> =
-            [&h.availability, &h.latency_p99, &h.error_rate, &h.saturation].into_iter().flatten().map(String::as_str).collect();
+        let qs: Vec<&str> = [&h.availability, &h.latency_p99, &h.error_rate, &h.saturation]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         add(h.source.as_deref(), &qs, None, health_spark_query(h));
     }
     for c in &cfg.community {
@@ -84,7 +91,12 @@ pub fn build(cfg: &Config) -> BTreeMap<String, QueryPlan> {
         add(m.source.as_deref(), &qs, None, Some(&m.depth));
     }
     acc.into_iter()
-        .map(|(name, a)| (name, QueryPlan { instant: a.instant.into_iter().collect(), range: a.range.into_iter().collect() }))
+        .map(|(name, a)| {
+            (
+                name,
+                QueryPlan { instant: a.instant.into_iter().collect(), range: a.range.into_iter().collect() },
+            )
+        })
         .collect()
 }
 
@@ -133,12 +145,13 @@ throughput = "out"
         let plans = build(&parse_str(CFG, "t").unwrap());
         assert_eq!(plans.keys().collect::<Vec<_>>(), ["gw", "other", "prod"]);
         let prod = &plans["prod"];
-        let now: Vec<&str> = prod.instant.iter().filter(|q| q.ago.is_zero()).map(|q| q.query.as_str()).collect();
+        let now: Vec<&str> =
+            prod.instant.iter().filter(|q| q.ago.is_zero()).map(|q| q.query.as_str()).collect();
         assert_eq!(now, ["avail", "depth", "errors", "in", "out", "users"]);
-        assert_eq!(prod.instant.iter().filter(|q| !q.ago.is_zero()).collect::<Vec<_>>(), [&InstantQuery {
-            query: "users".into(),
-            ago: WEEK
-        }]);
+        assert_eq!(
+            prod.instant.iter().filter(|q| !q.ago.is_zero()).collect::<Vec<_>>(),
+            [&InstantQuery { query: "users".into(), ago: WEEK }]
+        );
         let spark: Vec<&str> = prod.range.iter().map(|r| r.query.as_str()).collect();
         assert_eq!(spark, ["depth", "errors", "users"]);
         assert!(prod.range.iter().all(|r| r.window.as_secs() / r.step.as_secs() == 60));

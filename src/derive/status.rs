@@ -25,7 +25,12 @@ pub fn rows(pages: &BTreeMap<String, StatusSummary>) -> Vec<StatusRow> {
                 .filter(|c| !c.group && c.status != "operational")
                 .map(|c| ComponentView { name: c.name.clone(), status: c.status.clone() })
                 .collect(),
-            incidents: s.incidents.iter().filter(|i| !RESOLVED.contains(&i.status.as_str())).map(incident).collect(),
+            incidents: s
+                .incidents
+                .iter()
+                .filter(|i| !RESOLVED.contains(&i.status.as_str()))
+                .map(incident)
+                .collect(),
             maintenances: s
                 .scheduled_maintenances
                 .iter()
@@ -74,11 +79,11 @@ mod tests {
             updated_at: None,
             indicator: Indicator::Major,
             description: "Partial System Outage".into(),
-            components: vec![comp("API", "operational", false), comp("Actions", "major_outage", false), comp(
-                "Group",
-                "partial_outage",
-                true,
-            )],
+            components: vec![
+                comp("API", "operational", false),
+                comp("Actions", "major_outage", false),
+                comp("Group", "partial_outage", true),
+            ],
             incidents: vec![inc("Actions down", "investigating"), inc("Old", "resolved")],
             scheduled_maintenances: vec![inc("DB upgrade", "in_progress"), inc("Later", "scheduled")],
         };
@@ -86,10 +91,10 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
         assert_eq!((r.name.as_str(), r.indicator), ("gh", Indicator::Major));
-        assert_eq!(r.components_not_operational, [ComponentView {
-            name: "Actions".into(),
-            status: "major_outage".into()
-        }]);
+        assert_eq!(
+            r.components_not_operational,
+            [ComponentView { name: "Actions".into(), status: "major_outage".into() }]
+        );
         assert_eq!(r.incidents.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["Actions down"]);
         assert_eq!(r.maintenances.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["DB upgrade"]);
     }

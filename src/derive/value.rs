@@ -82,7 +82,10 @@ mod tests {
         p.range.insert(
             "q".into(),
             Ok(vec![
-                Series { labels: Default::default(), points: vec![(60.0, 1.0), (120.0, 2.0), (180.0, f64::NAN)] },
+                Series {
+                    labels: Default::default(),
+                    points: vec![(60.0, 1.0), (120.0, 2.0), (180.0, f64::NAN)],
+                },
                 Series { labels: Default::default(), points: vec![(0.0, 5.0), (120.0, 3.0)] },
             ]),
         );
