@@ -235,6 +235,53 @@ pub struct EscalationSpec {
     pub preset: Option<String>,
     #[serde(default)]
     pub tiers: Option<Vec<TierSpec>>,
+    /// Response phases by time since detection; default detection 0, initial response 2m,
+    /// mitigation 5m, resolution 15m, post-incident 60m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phases: Option<Vec<PhaseSpec>>,
+    /// Resolution targets per severity; default P0 1h, P1 4h, P2 24h, P3 none.
+    #[serde(default)]
+    pub targets: TargetsSpec,
+}
+
+/// A response phase that starts `after` the detection time.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseSpec {
+    #[serde(with = "serde_str")]
+    pub after: Duration,
+    pub name: String,
+}
+
+/// Time to resolve by severity (P0 = SEV-1, P1 = SEV-2, P2 = SEV-3, P3 = SEV-4).
+/// A key left out keeps its default; `"0s"` means no target.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TargetsSpec {
+    #[serde(rename = "P0", with = "serde_opt", default = "default_target_p0")]
+    pub p0: Option<Duration>,
+    #[serde(rename = "P1", with = "serde_opt", default = "default_target_p1")]
+    pub p1: Option<Duration>,
+    #[serde(rename = "P2", with = "serde_opt", default = "default_target_p2")]
+    pub p2: Option<Duration>,
+    #[serde(rename = "P3", with = "serde_opt", default)]
+    pub p3: Option<Duration>,
+}
+
+fn default_target_p0() -> Option<Duration> {
+    Some(Duration::from_secs(3600))
+}
+fn default_target_p1() -> Option<Duration> {
+    Some(Duration::from_secs(4 * 3600))
+}
+fn default_target_p2() -> Option<Duration> {
+    Some(Duration::from_secs(24 * 3600))
+}
+
+impl Default for TargetsSpec {
+    fn default() -> Self {
+        TargetsSpec { p0: default_target_p0(), p1: default_target_p1(), p2: default_target_p2(), p3: None }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

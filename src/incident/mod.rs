@@ -1,2 +1,31 @@
-//! See DESIGN.md section 7.
+//! Incidents and the escalation clock (DESIGN.md section 3).
+//!
+//! - `model`: the incident book and its pure transitions (auto-open from alerts, declare,
+//!   acknowledge, resolve, note, escalations recorded as time passes).
+//! - `action`: incident actions as data (what the screen emits and the CLI runs) and the
+//!   store-side `run` and `observe` the screen calls off its event loop.
+//! - `policy`: escalation tiers, response phases and resolution targets from the config.
+//! - `clock`: what the clock pane shows (pure) and the big digits for the wall.
+//! - `store`: the book on disk, shared between processes (lock, temp file, rename).
+//! - `silence`: the silence to POST for an alert (the feed's `s`) and its timeline record.
+//! - `export`: the Markdown timeline for the blameless review.
+//! - `summary`: the JSON shape of `incident list --json` and `snapshot --json`.
+//! - `who`: the Unix user (and SSH client) recorded as the actor.
+//! - `widget`: the clock pane body as a ratatui widget (the screen draws the frame).
+pub mod action;
 pub mod cli;
+pub mod clock;
+pub mod export;
+pub mod model;
+pub mod policy;
+pub mod silence;
+pub mod store;
+pub mod summary;
+pub mod who;
+pub mod widget;
+
+pub use action::{IncidentAction, Outcome};
+pub use clock::{ClockView, DeadlineState, NextTier, big_digits, clock_view, clock_views};
+pub use model::{Incident, IncidentBook, Severity, observe_alerts, observe_time};
+pub use policy::Policy;
+pub use store::{Stamp, Store, StoreError, Watch};

@@ -49,7 +49,7 @@ pub mod serde_opt {
 /// `1h5m`, `3m12s`, `45s`, `250ms`: exact, compact, for config round-trips and logs.
 pub fn format_compact(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms < 1000 && ms % 1000 != 0 {
+    if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
     let secs = d.as_secs();
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn compact_round_trips() {
-        for s in ["5s", "2m", "1h30m", "250ms", "1h0m5s"] {
+        for s in ["5s", "2m", "1h30m", "250ms", "1500ms", "1h0m5s"] {
             let d = parse(s).unwrap();
             assert_eq!(parse(&format_compact(d)).unwrap(), d);
         }
