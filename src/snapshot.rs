@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use crate::config::{Config, SourceSpec};
 use crate::derive::{self, AlertView, CommunityRow, HealthRow, ModerationView, StatusRow};
 use crate::sources::{
-    Alert, Freshness, MetricsPoll, PollData, PollOutcome, SourceKind, SourcePlan, SourceStatus, StatusSummary,
-    alertmanager, poll_once,
+    Alert, Freshness, MetricsPoll, PollData, PollOutcome, SourceKind, SourcePlan, SourceStatus,
+    StatusSummary, alertmanager, poll_once,
 };
 
 /// The document `snapshot --json` prints. Field names are a public contract: add, don't
@@ -79,7 +79,8 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
     for o in outcomes {
         let mut f = Freshness::default();
         f.record(o.taken_at, o.result.as_ref().err());
-        let interval = source_spec(cfg, &o.source).map(|s| s.poll_or(&cfg.defaults)).unwrap_or(cfg.defaults.poll);
+        let interval =
+            source_spec(cfg, &o.source).map(|s| s.poll_or(&cfg.defaults)).unwrap_or(cfg.defaults.poll);
         let (status, since, reason) = match f.status(now, interval) {
             SourceStatus::Fresh | SourceStatus::Loading => ("fresh", o.taken_at, None),
             SourceStatus::Stale { since } => ("stale", since, None),
@@ -97,7 +98,14 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
             }
             Err(_) => {}
         }
-        sources.push(SourceView { name: o.source.clone(), kind: o.kind, status, since, reason, query_errors });
+        sources.push(SourceView {
+            name: o.source.clone(),
+            kind: o.kind,
+            status,
+            since,
+            reason,
+            query_errors,
+        });
     }
     let alerts = derive::alerts::views(&cfg.priority, &alertmanager::dedup(&alerts));
     let incidents = incidents(cfg, &alerts, now);
@@ -125,7 +133,12 @@ pub fn any_failed(s: &Snapshot) -> bool {
 }
 
 fn source_spec<'c>(cfg: &'c Config, name: &str) -> Option<&'c SourceSpec> {
-    cfg.prometheus.iter().chain(&cfg.scrape).chain(&cfg.alertmanager).chain(&cfg.statuspage).find(|s| s.name == name)
+    cfg.prometheus
+        .iter()
+        .chain(&cfg.scrape)
+        .chain(&cfg.alertmanager)
+        .chain(&cfg.statuspage)
+        .find(|s| s.name == name)
 }
 
 fn metric_errors(m: &MetricsPoll) -> Vec<String> {
@@ -170,8 +183,11 @@ availability = "avail"
     fn alert(fp: &str) -> Alert {
         Alert {
             fingerprint: fp.into(),
-            labels: [("alertname".to_string(), "X".to_string()), ("severity".to_string(), "critical".to_string())]
-                .into(),
+            labels: [
+                ("alertname".to_string(), "X".to_string()),
+                ("severity".to_string(), "critical".to_string()),
+            ]
+            .into(),
             annotations: Default::default(),
             starts_at: at(0),
             ends_at: None,
@@ -200,7 +216,8 @@ availability = "avail"
         let cfg = crate::config::parse_str(CFG, "t").unwrap();
         let mut m = MetricsPoll::default();
         let data = QueryData::Scalar { ts: 0.0, value: 99.0 };
-        m.instant.insert(crate::sources::InstantQuery::now("avail"), Ok(QueryResponse { data, warnings: vec![] }));
+        m.instant
+            .insert(crate::sources::InstantQuery::now("avail"), Ok(QueryResponse { data, warnings: vec![] }));
         let outcomes = vec![
             PollOutcome {
                 source: "prod".into(),
@@ -224,13 +241,18 @@ availability = "avail"
         let s = assemble(&cfg, &outcomes, at(1));
         assert!(any_failed(&s));
         assert_eq!(s.sources[0].status, "fresh");
-        assert_eq!((s.sources[2].status, s.sources[2].reason.as_deref()), ("failing", Some("connection refused")));
+        assert_eq!(
+            (s.sources[2].status, s.sources[2].reason.as_deref()),
+            ("failing", Some("connection refused"))
+        );
         assert_eq!(s.health[0].state, crate::derive::HealthState::Crit);
         assert_eq!(s.alerts.len(), 1);
         assert_eq!(s.alerts[0].sources, ["am-a"]);
         assert_eq!(s.alerts[0].priority, crate::derive::Priority::P1);
         let json = serde_json::to_value(&s).unwrap();
-        for key in ["taken_at", "sources", "health", "community", "moderation", "alerts", "statuspages", "incidents"] {
+        for key in
+            ["taken_at", "sources", "health", "community", "moderation", "alerts", "statuspages", "incidents"]
+        {
             assert!(json.get(key).is_some(), "{key}");
         }
         assert_eq!(json["moderation"], serde_json::Value::Null);

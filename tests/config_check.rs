@@ -45,7 +45,13 @@ fn three_mistakes_are_all_named_with_line_and_column() {
     assert_eq!(lines.len(), 3, "{err}");
     assert!(lines[0].starts_with(&format!("{file}:2:8: `poll`: bad duration `often`")), "{}", lines[0]);
     assert!(lines[1].starts_with(&format!("{file}:7:1: unknown key `tiemout` in [[prometheus]] (did you mean `timeout`?); expected: name, url")), "{}", lines[1]);
-    assert!(lines[2].starts_with(&format!("{file}:11:10: `source = \"staging\"` names no configured source; metrics sources: prod")), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with(&format!(
+            "{file}:11:10: `source = \"staging\"` names no configured source; metrics sources: prod"
+        )),
+        "{}",
+        lines[2]
+    );
     assert!(err.contains("3 problems found"), "{err}");
     assert!(out.stdout.is_empty());
 }
@@ -74,7 +80,13 @@ fn bad_urls_priorities_and_escalation_are_named() {
     let out = opsdeck(&["check", "--config", path.to_str().unwrap()], None);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    for place in [":3:7: `url`", ":5:8: duplicate source name `am`", ":8:20: `map.critical`", ":10:10: unknown escalation preset", ":11:9: `tiers` is empty"] {
+    for place in [
+        ":3:7: `url`",
+        ":5:8: duplicate source name `am`",
+        ":8:20: `map.critical`",
+        ":10:10: unknown escalation preset",
+        ":11:9: `tiers` is empty",
+    ] {
         assert!(err.contains(place), "missing {place} in:\n{err}");
     }
 }
@@ -107,7 +119,19 @@ fn init_writes_a_config_that_passes_check_and_refuses_to_overwrite() {
     let out = opsdeck(&["init"], Some(&path));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let written = std::fs::read_to_string(&path).unwrap();
-    for section in ["[defaults]", "[[prometheus]]", "# [[scrape]]", "[[alertmanager]]", "# [[statuspage]]", "[[health]]", "[[community]]", "# [moderation]", "[priority]", "[escalation]", "[runbooks]"] {
+    for section in [
+        "[defaults]",
+        "[[prometheus]]",
+        "# [[scrape]]",
+        "[[alertmanager]]",
+        "# [[statuspage]]",
+        "[[health]]",
+        "[[community]]",
+        "# [moderation]",
+        "[priority]",
+        "[escalation]",
+        "[runbooks]",
+    ] {
         assert!(written.contains(section), "starter lacks {section}");
     }
 

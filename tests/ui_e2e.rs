@@ -15,7 +15,10 @@ fn backends_available() -> bool {
     if std::env::var_os("OPSDECK_TEST_PROM_URL").is_some() {
         return true;
     }
-    assert!(std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"), "OPSDECK_TEST_PROM_URL is unset");
+    assert!(
+        std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"),
+        "OPSDECK_TEST_PROM_URL is unset"
+    );
     println!("skipping: no backends (run scripts/test)");
     false
 }
@@ -54,7 +57,8 @@ impl Backends {
         &self.vars.iter().find(|(n, _)| n == k).expect(k).1
     }
     fn kill_prometheus(&self) {
-        let pid: i32 = std::fs::read_to_string(self.dir.join("prometheus.pid")).unwrap().trim().parse().unwrap();
+        let pid: i32 =
+            std::fs::read_to_string(self.dir.join("prometheus.pid")).unwrap().trim().parse().unwrap();
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL).unwrap();
     }
 }
@@ -121,7 +125,12 @@ impl Screen {
     }
 }
 
-fn wait_for(out: &Arc<Mutex<Vec<u8>>>, what: &str, timeout: Duration, ok: impl Fn(&[String], &str) -> bool) -> Vec<String> {
+fn wait_for(
+    out: &Arc<Mutex<Vec<u8>>>,
+    what: &str,
+    timeout: Duration,
+    ok: impl Fn(&[String], &str) -> bool,
+) -> Vec<String> {
     let start = Instant::now();
     loop {
         let raw = String::from_utf8_lossy(&out.lock().unwrap()).to_string();

@@ -48,7 +48,8 @@ pub fn init(s: &ScreenArgs, a: &InitArgs) -> anyhow::Result<i32> {
 pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     let path = resolve_path(s.config.as_deref());
     let mut problems: Vec<String> = Vec::new();
-    let config = check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok();
+    let config =
+        check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok();
     problems.extend(check_runbooks(&a.runbooks));
     if !problems.is_empty() {
         for p in &problems {

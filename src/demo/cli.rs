@@ -247,7 +247,7 @@ pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
         Some(other) => bail!("--stale must be prometheus, alertmanager or statuspage, got {other:?}"),
     };
     let (cfg, outcomes) = rt.block_on(async {
-        let server = server::start(opts, Clock::Fixed(std::sync::Mutex::new(now))).await?;
+        let mut server = server::start(opts, Clock::Fixed(std::sync::Mutex::new(now))).await?;
         let cfg = config::build(
             &Endpoints::from(&server),
             Duration::from_secs(5),
@@ -261,8 +261,7 @@ pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
             server.shared.set_now(before);
             outcomes.extend(futures_util::future::join_all(plans.iter().map(|p| poll_once(p, before))).await);
             server.shared.set_now(now);
-            server.stop(which);
-            tokio::task::yield_now().await;
+            server.stop(which).await;
         }
         outcomes.extend(futures_util::future::join_all(plans.iter().map(|p| poll_once(p, now))).await);
         anyhow::Ok((cfg, outcomes))

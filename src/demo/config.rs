@@ -99,9 +99,19 @@ pub fn build(ep: &Endpoints, poll: Duration, theme: &str) -> Config {
 }
 
 /// The config as TOML, for `opsdeck --config F` and `opsdeck snapshot --config F`.
+/// Sections left at their defaults (priority, escalation) and empty lists are omitted.
 pub fn to_toml(c: &Config) -> anyhow::Result<String> {
+    let mut v = toml::Table::try_from(c)?;
+    let d = Config::default();
+    if c.priority == d.priority {
+        v.remove("priority");
+    }
+    if c.escalation == d.escalation {
+        v.remove("escalation");
+    }
+    v.retain(|_, x| !x.as_array().is_some_and(|a| a.is_empty()));
     Ok(format!(
         "# Written by `opsdeck demo --serve-only`: the demo config, pointed at the simulator.\n{}",
-        toml::to_string(c)?
+        toml::to_string(&v)?
     ))
 }

@@ -79,7 +79,7 @@ pub enum Endpoint {
 
 impl SimServer {
     /// Stops one server: its port refuses connections from now on (stale-source frames).
-    pub fn stop(&self, which: Endpoint) {
+    pub async fn stop(&mut self, which: Endpoint) {
         let i = match which {
             Endpoint::Prometheus => 0,
             Endpoint::Alertmanager => 1,
@@ -87,6 +87,7 @@ impl SimServer {
             Endpoint::Admin => 3,
         };
         self.tasks[i].abort();
+        let _ = (&mut self.tasks[i]).await; // the listener is closed once the task is gone
     }
 }
 
