@@ -1,4 +1,6 @@
-//! Shared by the demo tests: a `demo --serve-only` child process.
+//! Shared by the demo tests: a `demo --serve-only` child process. (Each test crate uses
+//! part of it.)
+#![allow(dead_code)]
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
