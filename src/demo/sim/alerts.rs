@@ -55,7 +55,7 @@ fn gateway_failures(f: &Frame) -> Vec<Firing> {
                  replicas ready at {:.0}% saturation; the autoscaler is capped at its maximum.",
                 g.err_pct, g.replicas, g.desired, g.sat_pct
             ),
-            "gateway-overload",
+            "scale-gateway",
         ),
     }]
 }
@@ -77,7 +77,7 @@ fn gateway_saturation(f: &Frame) -> Vec<Firing> {
         annotations: notes(
             format!("Gateway saturation {:.0}%", g.sat_pct),
             format!("Gateway pods run at {:.0}% of capacity (threshold 90%).", g.sat_pct),
-            "gateway-overload",
+            "scale-gateway",
         ),
     }]
 }
@@ -100,7 +100,7 @@ fn service_errors(f: &Frame) -> Vec<Firing> {
             annotations: notes(
                 format!("{} error rate {:.1}%", def.name, s.err_pct),
                 format!("{:.1}% of {} requests fail (threshold 5%).", s.err_pct, def.name),
-                "traffic-drain",
+                "drain-cluster",
             ),
         })
         .collect()
@@ -186,7 +186,7 @@ fn vote_brigade(f: &Frame) -> Vec<Firing> {
 
 fn modqueue(f: &Frame) -> Vec<Firing> {
     let wait_min = f.mod_depth() / f.mod_throughput_pm.max(0.1);
-    if f.mod_depth_high <= 250.0 && wait_min <= 20.0 {
+    if f.mod_depth_high <= 150.0 {
         return vec![];
     }
     vec![Firing {
@@ -199,13 +199,18 @@ fn modqueue(f: &Frame) -> Vec<Firing> {
             ("env", "demo"),
         ]),
         annotations: notes(
-            format!("Moderation queue at {:.0} items, est. wait {:.0} min", f.mod_depth(), wait_min),
+            format!("{:.0} high-priority items waiting for review (threshold 150)", f.mod_depth_high),
             format!(
-                "Inflow {:.0}/min against {:.0}/min reviewed by {:.0} reviewers; high priority \
-                 depth {:.0} (SLA 2h).",
-                f.mod_inflow_pm, f.mod_throughput_pm, f.reviewers, f.mod_depth_high
+                "Inflow {:.0}/min ({:.0} high priority) against {:.0}/min reviewed by {:.0} \
+                 reviewers; {:.0} items in all, estimated wait {:.0} min (SLA 2h).",
+                f.mod_inflow_pm,
+                f.mod_inflow_high_pm,
+                f.mod_throughput_pm,
+                f.reviewers,
+                f.mod_depth(),
+                wait_min
             ),
-            "modqueue-surge",
+            "moderation-surge",
         ),
     }]
 }

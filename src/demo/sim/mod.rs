@@ -396,6 +396,7 @@ impl Sim {
             .filter(|a| !a.labels.get("alertname").is_some_and(|n| n.starts_with("SyntheticCheck")))
             .map(|a| a.labels.get("alertname").cloned().unwrap_or_default())
             .collect();
+        let f = &self.current;
         serde_json::json!({
             "scenario": self.opts.scenario.name(),
             "seed": self.opts.seed,
@@ -406,9 +407,40 @@ impl Sim {
             "state": self.dy,
             "frame": self.current,
             "services": SERVICES.iter().zip(&self.current.svc).map(|(d, s)| serde_json::json!({
-                "service": d.name, "replicas": s.replicas, "desired": s.desired,
-                "error_rate_pct": s.err_pct, "latency_p99_s": s.p99_s, "saturation_pct": s.sat_pct,
+                "name": d.name, "replicas": s.replicas.floor(), "desired": s.desired,
+                "autoscaler_max": self.dy.hpa_max[service_index(d.name).unwrap_or(0)],
+                "requests_per_s": s.rps, "error_rate_pct": s.err_pct, "latency_p99_s": s.p99_s,
+                "saturation_pct": s.sat_pct,
             })).collect::<Vec<_>>(),
+            "database": {
+                "primary": f.db_primary, "primary_up": f.db_primary_up,
+                "promoting": self.dy.promoting.as_ref().map(|(_, to)| to.clone()),
+                "instances": ["db-0", "replica-1", "replica-2"],
+                "replication_lag_s": f.db_replication_lag_s,
+                "compaction_mb_per_s": f.compaction_mbps,
+                "compaction_throttle_mb_per_s": self.dy.compaction_cap,
+                "latency_p99_s": f.svc[state::DB].p99_s,
+                "error_rate_pct": f.svc[state::DB].err_pct,
+            },
+            "community": {
+                "active_users": f.active_users.round(), "votes_per_s": f.votes_ps,
+                "votes_from_new_accounts_per_s": f.brigade_votes_ps,
+                "reports_per_min": f.reports_pm,
+                "posts_and_comments_per_min": f.posts_pm + f.comments_pm,
+                "suspicious_accounts": if f.brigade_votes_ps > 1.0 {
+                    serde_json::json!({"sample": [state::BRIGADE_SAMPLE, "tourney_fan_0031", "tourney_fan_1288"],
+                                       "created_within": "1h", "count": 1840})
+                } else { serde_json::Value::Null },
+                "banned_patterns": self.dy.banned_patterns,
+            },
+            "moderation": {
+                "depth": {"high": f.mod_depth_high.round(), "low": f.mod_depth_low.round()},
+                "inflow_per_min": f.mod_inflow_pm, "inflow_high_per_min": f.mod_inflow_high_pm,
+                "throughput_per_min": f.mod_throughput_pm, "reviewers": f.reviewers,
+                "reviews_per_reviewer_per_min": state::REVIEWS_PER_REVIEWER,
+                "est_wait_s": f.mod_depth() * 60.0 / f.mod_throughput_pm.max(0.1),
+                "oldest_age_s": f.mod_oldest_s,
+            },
             "firing": firing,
             "synthetic_alerts": self.opts.synthetic_alerts,
             "actions": self.actions,

@@ -59,8 +59,8 @@ impl Scenario {
                  to ~15%, the autoscaler tops out at 12 replicas; fix: scale the gateway"
             }
             Scenario::CompactionStorm => {
-                "database compaction starts at 1m: db p99 from 500 ms to 2 s by 4m, api latency \
-                 follows; fix: throttle compaction"
+                "database compaction starts at 1m: db p99 from ~0.4 s through 500 ms to 2 s by 4m, \
+                 api latency follows; fix: throttle compaction (50 MB/s)"
             }
             Scenario::VoteBrigade => {
                 "a coordinated vote brigade from fresh accounts from 1m: votes/s x5, reports and the \
@@ -71,8 +71,8 @@ impl Scenario {
                  to replica-1"
             }
             Scenario::ModqueueSurge => {
-                "a spam wave from 1m: moderation inflow +250/min (about x6), the estimated wait \
-                 heads for the 2h SLA; fix: add reviewers (about 45)"
+                "a spam wave from 1m: +80 high-priority and +40 low-priority items/min against 60/min \
+                 of review; the high-priority queue passes 150 in minutes; fix: add reviewers (6)"
             }
         }
     }
@@ -118,11 +118,15 @@ impl Scenario {
         }
     }
 
-    /// Extra moderation inflow, items per minute (the spam wave).
-    pub fn modqueue_extra(self, e: f64) -> f64 {
+    /// Extra moderation inflow, items per minute (high, low priority): the spam wave,
+    /// mostly user reports, which are high priority.
+    pub fn modqueue_extra(self, e: f64) -> (f64, f64) {
         match self {
-            Scenario::ModqueueSurge => 250.0 * ramp(e, 60.0, 180.0),
-            _ => 0.0,
+            Scenario::ModqueueSurge => {
+                let r = ramp(e, 60.0, 180.0);
+                (80.0 * r, 40.0 * r)
+            }
+            _ => (0.0, 0.0),
         }
     }
 

@@ -58,7 +58,7 @@ pub const SERVICES: [ServiceDef; 5] = [
         replicas: 3.0,
         hpa_max: 0.0,
         base_err_pct: 0.005,
-        base_p99: 0.42,
+        base_p99: 0.3,
         latency_target_ms: 1000,
     },
     ServiceDef {
@@ -96,7 +96,7 @@ pub fn service_index(name: &str) -> Option<usize> {
 /// Reviews one moderator completes per minute.
 pub const REVIEWS_PER_REVIEWER: f64 = 6.0;
 /// Typical time an item waits when reviewers keep up, seconds, by priority.
-const TAU_HIGH: f64 = 180.0;
+const TAU_HIGH: f64 = 60.0;
 const TAU_LOW: f64 = 600.0;
 /// Share of queue items that are high priority.
 const HIGH_SHARE: f64 = 0.15;
@@ -188,6 +188,8 @@ pub struct Frame {
     pub mod_depth_high: f64,
     pub mod_depth_low: f64,
     pub mod_inflow_pm: f64,
+    /// The high-priority part of the inflow.
+    pub mod_inflow_high_pm: f64,
     pub mod_throughput_pm: f64,
     pub mod_oldest_s: f64,
     pub reviewers: f64,
@@ -233,7 +235,8 @@ pub fn compute(seed: u64, scenario: Scenario, e: f64, d: &Dyn, t: f64) -> Frame 
         Some(cap) => scenario.compaction_demand(e).min(cap),
         None => scenario.compaction_demand(e),
     };
-    let compaction_slowdown = 1.0 + 3.0 * compaction / 256.0;
+    // disk contention grows faster than the compaction I/O: 50 MB/s costs ~18%, 256 MB/s ~5x
+    let compaction_slowdown = 1.0 + 4.7 * (compaction / 256.0).powi(2);
 
     let mut svc = Vec::with_capacity(SERVICES.len());
     for (i, def) in SERVICES.iter().enumerate() {
@@ -281,11 +284,14 @@ pub fn compute(seed: u64, scenario: Scenario, e: f64, d: &Dyn, t: f64) -> Frame 
     let comments_pm = w("comments", 1_400.0 * shape, 0.06) * (1.0 + 0.25 * tournament);
     let brigade = scenario.brigade_votes(e) * brigade_left(d, e);
     let votes_ps = w("votes", 1_150.0 * shape, 0.05) + brigade;
-    let spam = scenario.modqueue_extra(e);
+    let (spam_high, spam_low) = scenario.modqueue_extra(e);
+    let spam = spam_high + spam_low;
     let reports_pm = w("reports", 22.0 * shape, 0.15) + 0.2 * spam + brigade / 5200.0 * 30.0;
 
     // Moderation: inflow from reports and automod; reviewers work the high queue first.
-    let mod_inflow_pm = (0.9 * reports_pm + w("automod", 18.0 * shape, 0.1) + 0.8 * spam).max(0.0);
+    let organic = (0.9 * (reports_pm - 0.2 * spam) + w("automod", 18.0 * shape, 0.1)).max(0.0);
+    let mod_inflow_high = organic * HIGH_SHARE + spam_high;
+    let mod_inflow_pm = organic + spam;
     let (thr_high, thr_low) = review(d);
     let mod_throughput_pm = thr_high + thr_low;
     let depth = d.depth_high + d.depth_low;
@@ -304,6 +310,7 @@ pub fn compute(seed: u64, scenario: Scenario, e: f64, d: &Dyn, t: f64) -> Frame 
         mod_depth_high: d.depth_high,
         mod_depth_low: d.depth_low,
         mod_inflow_pm,
+        mod_inflow_high_pm: mod_inflow_high,
         mod_throughput_pm,
         mod_oldest_s,
         reviewers: d.reviewers,
@@ -370,6 +377,7 @@ pub fn step(d: &mut Dyn, scenario: Scenario, e: f64, dt: f64, f: &Frame) {
 
     // the queue integrates inflow minus review
     let (thr_high, thr_low) = review(d);
-    d.depth_high = (d.depth_high + (f.mod_inflow_pm * HIGH_SHARE - thr_high) * dt / 60.0).max(0.0);
-    d.depth_low = (d.depth_low + (f.mod_inflow_pm * (1.0 - HIGH_SHARE) - thr_low) * dt / 60.0).max(0.0);
+    let inflow_low = f.mod_inflow_pm - f.mod_inflow_high_pm;
+    d.depth_high = (d.depth_high + (f.mod_inflow_high_pm - thr_high) * dt / 60.0).max(0.0);
+    d.depth_low = (d.depth_low + (inflow_low - thr_low) * dt / 60.0).max(0.0);
 }
