@@ -48,9 +48,23 @@ pub fn init(s: &ScreenArgs, a: &InitArgs) -> anyhow::Result<i32> {
 pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     let path = resolve_path(s.config.as_deref());
     let mut problems: Vec<String> = Vec::new();
-    let config =
-        check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok();
-    problems.extend(check_runbooks(&a.runbooks));
+    // `opsdeck check RUNBOOK...` with no config anywhere checks just the runbooks; a config
+    // that was asked for (--config, OPSDECK_CONFIG) or exists is always checked.
+    let asked = s.config.is_some() || std::env::var_os("OPSDECK_CONFIG").is_some();
+    let config = if a.runbooks.is_empty() || asked || path.exists() {
+        check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok()
+    } else {
+        None
+    };
+    let mut warnings = 0;
+    for d in check_runbooks(&a.runbooks) {
+        if d.error {
+            problems.push(d.text);
+        } else {
+            eprintln!("{}", d.text);
+            warnings += 1;
+        }
+    }
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}");
@@ -60,6 +74,14 @@ pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     }
     if let Some(c) = config {
         println!("{}", summary(&path, &c));
+    }
+    if !a.runbooks.is_empty() {
+        let paths =
+            format!("{} runbook path{}", a.runbooks.len(), if a.runbooks.len() == 1 { "" } else { "s" });
+        match warnings {
+            0 => println!("{paths}: ok"),
+            n => println!("{paths}: ok, {n} warning{}", if n == 1 { "" } else { "s" }),
+        }
     }
     Ok(0)
 }
@@ -84,7 +106,8 @@ pub fn snapshot(s: &ScreenArgs, a: &SnapshotArgs) -> anyhow::Result<i32> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let now = chrono::Utc::now();
     let outcomes = runtime.block_on(crate::snapshot::poll_all(&crate::snapshot::plans(&cfg), now));
-    let snap = crate::snapshot::assemble(&cfg, &outcomes, now);
+    let mut snap = crate::snapshot::assemble(&cfg, &outcomes, now);
+    crate::snapshot::fill_incidents(&cfg, &mut snap, now);
     println!("{}", serde_json::to_string_pretty(&snap)?);
     Ok(if crate::snapshot::any_failed(&snap) { 1 } else { 0 })
 }

@@ -35,7 +35,7 @@ impl<'a> Diag<'a> {
 
     /// Errors in file order, each once.
     pub fn finish(mut self) -> Vec<ConfigError> {
-        self.errors.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        self.errors.sort_by_key(|e| (e.line, e.column));
         self.errors.dedup();
         self.errors
     }
