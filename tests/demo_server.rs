@@ -124,7 +124,7 @@ async fn alertmanager_alerts_and_silences() {
     let gw = alerts.iter().find(|a| a["labels"]["alertname"] == "GatewayWebSocketFailures").expect("firing");
     assert_eq!(gw["status"]["state"], "active");
     assert_eq!(gw["fingerprint"].as_str().unwrap().len(), 16);
-    assert_eq!(gw["annotations"]["runbook"], "runbooks/scale-gateway.md");
+    assert_eq!(gw["annotations"]["runbook"], "runbooks/gateway-overload.md");
     assert!(gw["startsAt"].as_str().unwrap().ends_with('Z'));
     assert!(gw["receivers"][0]["name"].is_string());
 

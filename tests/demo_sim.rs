@@ -100,7 +100,7 @@ fn gateway_overload_unfolds_and_scaling_closes_the_loop() {
         "autoscaler at its ceiling"
     );
     let a = s.alerts().into_iter().find(|a| a.labels["alertname"] == "GatewayWebSocketFailures").unwrap();
-    assert_eq!(a.annotations["runbook"], "runbooks/scale-gateway.md");
+    assert_eq!(a.annotations["runbook"], "runbooks/gateway-overload.md");
     assert_eq!(a.labels["severity"], "critical");
 
     assert!(s.scale("gateway", 0.5).is_err());
@@ -445,5 +445,24 @@ fn the_shipped_runbooks_close_the_loop_with_their_defaults() {
                 assert!(shipped.iter().any(|x| x == q), "{q} is in runbooks/QUERIES.md");
             }
         }
+    }
+}
+
+#[test]
+fn every_runbook_annotation_names_a_shipped_runbook() {
+    let mut named = std::collections::BTreeSet::new();
+    for scenario in opsdeck::demo::sim::scenario::ALL {
+        let mut s = sim(scenario, 1, 1.0);
+        at(&mut s, 600);
+        for a in s.alerts() {
+            if let Some(r) = a.annotations.get("runbook") {
+                named.insert(r.clone());
+            }
+        }
+    }
+    assert!(named.len() >= 5, "{named:?}");
+    for r in named {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&r);
+        assert!(path.is_file(), "{r} does not exist");
     }
 }

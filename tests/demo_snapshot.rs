@@ -60,7 +60,7 @@ fn gateway_overload_through_snapshot_and_back() {
         .find(|a| a["alertname"] == "GatewayWebSocketFailures")
         .unwrap();
     assert_eq!(alert["priority"], "P1");
-    assert_eq!(alert["annotations"]["runbook"], "runbooks/scale-gateway.md");
+    assert_eq!(alert["annotations"]["runbook"], "runbooks/gateway-overload.md");
     let cdn = v["statuspages"].as_array().unwrap().iter().find(|p| p["name"] == "EdgeFast CDN").unwrap();
     assert_eq!(cdn["indicator"], "minor");
     let users = v["community"].as_array().unwrap().iter().find(|c| c["name"] == "Active users").unwrap();

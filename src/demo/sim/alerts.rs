@@ -55,7 +55,7 @@ fn gateway_failures(f: &Frame) -> Vec<Firing> {
                  replicas ready at {:.0}% saturation; the autoscaler is capped at its maximum.",
                 g.err_pct, g.replicas, g.desired, g.sat_pct
             ),
-            "scale-gateway",
+            "gateway-overload",
         ),
     }]
 }
@@ -77,7 +77,7 @@ fn gateway_saturation(f: &Frame) -> Vec<Firing> {
         annotations: notes(
             format!("Gateway saturation {:.0}%", g.sat_pct),
             format!("Gateway pods run at {:.0}% of capacity (threshold 90%).", g.sat_pct),
-            "scale-gateway",
+            "gateway-overload",
         ),
     }]
 }
@@ -100,7 +100,7 @@ fn service_errors(f: &Frame) -> Vec<Firing> {
             annotations: notes(
                 format!("{} error rate {:.1}%", def.name, s.err_pct),
                 format!("{:.1}% of {} requests fail (threshold 5%).", s.err_pct, def.name),
-                "drain-cluster",
+                "traffic-drain",
             ),
         })
         .collect()
@@ -210,7 +210,7 @@ fn modqueue(f: &Frame) -> Vec<Firing> {
                 f.mod_depth(),
                 wait_min
             ),
-            "moderation-surge",
+            "modqueue-surge",
         ),
     }]
 }
