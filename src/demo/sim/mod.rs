@@ -407,7 +407,7 @@ impl Sim {
             "state": self.dy,
             "frame": self.current,
             "services": SERVICES.iter().zip(&self.current.svc).map(|(d, s)| serde_json::json!({
-                "name": d.name, "replicas": s.replicas.floor(), "desired": s.desired,
+                "service": d.name, "name": d.name, "replicas": s.replicas.floor(), "desired": s.desired,
                 "autoscaler_max": self.dy.hpa_max[service_index(d.name).unwrap_or(0)],
                 "requests_per_s": s.rps, "error_rate_pct": s.err_pct, "latency_p99_s": s.p99_s,
                 "saturation_pct": s.sat_pct,
