@@ -70,6 +70,16 @@ impl Drop for Backends {
     }
 }
 
+/// Kills the binary if the test fails before it exits.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A minimal screen for what ratatui's crossterm backend writes: cursor moves, text, clears.
 struct Screen {
     w: usize,
@@ -87,28 +97,25 @@ impl Screen {
         let mut it = s.chars().peekable();
         while let Some(c) = it.next() {
             if c == '\x1b' {
-                match it.next() {
-                    Some('[') => {
-                        let mut params = String::new();
-                        let mut fin = ' ';
-                        for c in it.by_ref() {
-                            if ('\x40'..='\x7e').contains(&c) {
-                                fin = c;
-                                break;
-                            }
-                            params.push(c);
+                if it.next() == Some('[') {
+                    let mut params = String::new();
+                    let mut fin = ' ';
+                    for c in it.by_ref() {
+                        if ('\x40'..='\x7e').contains(&c) {
+                            fin = c;
+                            break;
                         }
-                        match fin {
-                            'H' => {
-                                let mut p = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
-                                self.y = p.next().unwrap_or(1).saturating_sub(1);
-                                self.x = p.next().unwrap_or(1).saturating_sub(1);
-                            }
-                            'J' if params == "2" => self.cells.iter_mut().for_each(|c| *c = " ".into()),
-                            _ => {}
-                        }
+                        params.push(c);
                     }
-                    Some(_) | None => {}
+                    match fin {
+                        'H' => {
+                            let mut p = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
+                            self.y = p.next().unwrap_or(1).saturating_sub(1);
+                            self.x = p.next().unwrap_or(1).saturating_sub(1);
+                        }
+                        'J' if params == "2" => self.cells.iter_mut().for_each(|c| *c = " ".into()),
+                        _ => {}
+                    }
                 }
             } else if c == '\r' {
                 self.x = 0;
@@ -168,7 +175,7 @@ name = "am"
 url = "{am}"
 [[health]]
 service = "prometheus"
-availability = 'avg_over_time(up{{job="prometheus"}}[1m]) * 100'
+availability = 'avg(avg_over_time(up{{job="prometheus"}}[1m])) * 100'
 [[community]]
 name = "Targets up"
 query = 'sum(up)'
@@ -198,7 +205,10 @@ unit = "targets"
             Ok(())
         });
     }
-    let mut child = cmd.spawn().unwrap();
+    let child = cmd.spawn().unwrap();
+    // The command holds copies of the slave side: drop them so reads end when the child does.
+    drop(cmd);
+    let mut child = KillOnDrop(child);
     let master = pty.master;
     let out = Arc::new(Mutex::new(Vec::new()));
     let reader = {
@@ -222,6 +232,7 @@ unit = "targets"
             .iter()
             .all(|t| all.contains(t))
             && all.contains("● prom")
+            && all.contains("100.00")
     });
 
     be.kill_prometheus();
@@ -237,7 +248,7 @@ unit = "targets"
     write("q");
     let start = Instant::now();
     let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
+        if let Some(s) = child.0.try_wait().unwrap() {
             break s;
         }
         assert!(start.elapsed() < Duration::from_secs(5), "q did not exit");

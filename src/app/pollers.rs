@@ -10,6 +10,7 @@ use super::Input;
 
 /// One plan per source in `config`, with the queries the panes need.
 pub fn plans(config: &Config) -> Vec<SourcePlan> {
+    let queries = crate::derive::plan::build(config);
     let kinds = [
         (&config.prometheus, SourceKind::Prometheus),
         (&config.scrape, SourceKind::Scrape),
@@ -19,12 +20,12 @@ pub fn plans(config: &Config) -> Vec<SourcePlan> {
     kinds
         .into_iter()
         .flat_map(|(specs, kind)| {
+            let queries = &queries;
             specs.iter().map(move |spec| SourcePlan {
                 kind,
                 spec: spec.clone(),
                 defaults: config.defaults.clone(),
-                // Metrics queries come from the pane definitions (derive::plan, datacfg branch).
-                plan: QueryPlan::default(),
+                plan: queries.get(&spec.name).cloned().unwrap_or_else(QueryPlan::default),
             })
         })
         .collect()

@@ -65,11 +65,7 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
             if m.focus != pane && !m.zoom {
                 set_focus(m, pane);
             }
-            if delta < 0 {
-                move_by(m, -1 * delta.unsigned_abs() as isize);
-            } else {
-                move_by(m, delta as isize);
-            }
+            move_by(m, delta as isize);
         }
         Msg::Resize(w, h) => {
             m.size = (w, h);

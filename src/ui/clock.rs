@@ -11,7 +11,7 @@ use super::theme::Theme;
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     pane(buf, area, Pane::Clock, m, t, "", |buf, inner| {
-        if m.wall && inner.height >= bigdigits::HEIGHT + 1 {
+        if m.wall && inner.height > bigdigits::HEIGHT {
             let (utc, _) = m.clock_text();
             let text = format!("{utc}Z");
             bigdigits::draw(buf, inner, &text, t.text().add_modifier(ratatui::style::Modifier::BOLD));

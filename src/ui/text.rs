@@ -95,7 +95,7 @@ pub fn spark(values: &[f64], width: usize) -> String {
         .map(|v| {
             if !v.is_finite() {
                 ' '
-            } else if hi - lo < f64::EPSILON {
+            } else if (hi - lo).abs() < f64::EPSILON {
                 BARS[3]
             } else {
                 BARS[(((v - lo) / (hi - lo)) * 7.0).round().clamp(0.0, 7.0) as usize]
