@@ -9,8 +9,8 @@ fn a_breach_centuries_away_renders_instead_of_panicking() {
     let mut m = Model::new(opsdeck::config::Config::default(), ModelOptions::default());
     m.views.moderation = Some(ModerationView {
         depth: BTreeMap::from([("high".into(), 6.0), ("low".into(), 347.0)]),
-        inflow_per_min: Some(40.814241771935495),
-        throughput_per_min: Some(40.81424177193549),
+        inflow_per_min: Some(40.8143),
+        throughput_per_min: Some(40.8142),
         est_wait_s: Some(519.0),
         oldest_age_s: Some(778.0),
         sla_s: 7200.0,
