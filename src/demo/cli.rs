@@ -169,6 +169,12 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
     };
     let (dir, path) = write_config(&server, a.poll, theme.as_deref().unwrap_or("dark"))?;
     if a.serve_only {
+        // Handlers first, then the lines a caller waits for: a SIGTERM sent as soon as
+        // CONFIG= appears must find them installed.
+        let signals = {
+            let _enter = rt.enter();
+            Signals::install()?
+        };
         let mut out = std::io::stdout().lock();
         writeln!(out, "PROMETHEUS_URL={}", server.prometheus_url)?;
         writeln!(out, "ALERTMANAGER_URL={}", server.alertmanager_url)?;
@@ -179,7 +185,7 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
         writeln!(out, "OPSDECK_CONFIG={}", path.display())?;
         out.flush()?;
         drop(out);
-        rt.block_on(wait_for_signal())?;
+        rt.block_on(signals.wait());
         drop(server);
         drop(dir);
         return Ok(0);
@@ -201,16 +207,31 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
     code
 }
 
-async fn wait_for_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
+/// SIGINT, SIGTERM and SIGHUP, installed at once (not on first poll).
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Needs a runtime context (`Runtime::enter`).
+    fn install() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            int: signal(SignalKind::interrupt())?,
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+        })
     }
-    Ok(())
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+        }
+    }
 }
 
 /// A fixed instant screenshots start their scenario at, so frames are reproducible.
