@@ -356,18 +356,21 @@ impl Machine {
             let fx = m.pump();
             return (m, fx);
         }
+        let mut notices = Vec::new();
+        if let Some(reason) = m.group_mismatch() {
+            notices.push(Effect::Notice(format!("drill: {reason}; a real run would be refused")));
+        }
         if needs_justification(&m.runbook) {
             m.phase = Phase::NeedJustification { pattern: m.pattern(), error: None };
             if let Some(j) = justification {
-                let effects = m.handle(Input::Justification(j), now);
-                return (m, effects);
+                notices.extend(m.handle(Input::Justification(j), now));
             }
-            return (m, Vec::new());
+            return (m, notices);
         }
         m.justification = justification.filter(|j| !j.trim().is_empty());
         m.begin_run();
-        let effects = m.pump();
-        (m, effects)
+        notices.extend(m.pump());
+        (m, notices)
     }
 
     /// Rebuilds a run from its journal records (already verified) and continues it.
@@ -613,7 +616,14 @@ impl Machine {
         self.runbook.justification.as_ref().and_then(|j| j.pattern.clone())
     }
 
+    /// `allowed_groups` is enforced on real runs. A drill runs nothing destructive for
+    /// real (or only against the simulator), so it is practice open to anyone: the
+    /// mismatch becomes a notice instead of a refusal.
     fn group_refusal(&self) -> Option<String> {
+        if self.opts.drill { None } else { self.group_mismatch() }
+    }
+
+    fn group_mismatch(&self) -> Option<String> {
         let allowed = &self.runbook.allowed_groups;
         if allowed.is_empty() || allowed.iter().any(|g| self.operator.groups.contains(g)) {
             return None;
@@ -1211,8 +1221,17 @@ mod tests {
         assert_eq!(entries[0].event, EventKind::RunRefused);
         assert!(all.iter().any(|e| matches!(e, Effect::Finished(Outcome::Refused(_)))));
         assert!(!all.iter().any(|e| matches!(e, Effect::StartCommand { .. })));
-        let (m, _) = Machine::start(rb, opts(), op(&["dev", "sre"]), params(), Some("SRE-1".into()), t(0));
+        let (m, _) =
+            Machine::start(rb.clone(), opts(), op(&["dev", "sre"]), params(), Some("SRE-1".into()), t(0));
         assert!(!matches!(m.phase(), Phase::Done(_)));
+        // A drill is practice: an outsider may run it, and is told a real run would refuse.
+        let drill = RunOptions { drill: true, ..opts() };
+        let (m, fx) = Machine::start(rb, drill, op(&["dev"]), params(), Some("SRE-1".into()), t(0));
+        assert!(!matches!(m.phase(), Phase::Done(_)));
+        assert!(
+            fx.iter().any(|e| matches!(e, Effect::Notice(n) if n.contains("would be refused"))),
+            "{fx:?}"
+        );
     }
 
     #[test]
