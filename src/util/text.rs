@@ -193,7 +193,8 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {
-        for s in ["", "disk 95% full on db-1", "Ünïcödé ✓ 日本語 🚀", "a\u{301}", "👩\u{200d}💻"] {
+        for s in ["", "disk 95% full on db-1", "Ünïcödé ✓ 日本語 🚀", "a\u{301}", "👩\u{200d}💻"]
+        {
             assert!(matches!(sanitize(s), Cow::Borrowed(_)), "{s}");
             assert_eq!(sanitize(s), s);
         }
@@ -266,7 +267,10 @@ mod tests {
 
     #[test]
     fn other_c0_controls_and_del_are_replaced() {
-        assert_eq!(sanitize("bell\x07 nul\0 bs\x08 del\x7f"), "bell\u{FFFD} nul\u{FFFD} bs\u{FFFD} del\u{FFFD}");
+        assert_eq!(
+            sanitize("bell\x07 nul\0 bs\x08 del\x7f"),
+            "bell\u{FFFD} nul\u{FFFD} bs\u{FFFD} del\u{FFFD}"
+        );
         assert_eq!(sanitize("a\tb\nc\r\nd"), "a b c  d");
         // Carriage return could overwrite the start of the line with other text.
         assert_eq!(sanitize("OK\rCRIT"), "OK CRIT");
@@ -276,7 +280,9 @@ mod tests {
     fn bidi_overrides_and_isolates_are_replaced() {
         // "Trojan source": RLO makes "txt.exe" read as "exe.txt".
         assert_eq!(sanitize("file\u{202E}txt.exe"), "file\u{FFFD}txt.exe");
-        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+        for c in
+            ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}']
+        {
             let s = format!("a{c}b");
             assert_eq!(sanitize(&s), "a\u{FFFD}b");
         }
