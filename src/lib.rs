@@ -7,6 +7,7 @@ pub mod derive;
 pub mod incident;
 pub mod model;
 pub mod runbook;
+pub mod snapshot;
 pub mod sources;
 pub mod ui;
 pub mod util;

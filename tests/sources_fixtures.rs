@@ -34,7 +34,10 @@ fn prom(name: &str) -> Body {
     }
 }
 
-fn vector(name: &str) -> Vec<(Vec<(String, String)>, f64, f64)> {
+/// (sorted labels, timestamp, value) per sample.
+type Row = (Vec<(String, String)>, f64, f64);
+
+fn vector(name: &str) -> Vec<Row> {
     match parse_response(&prom(name)).unwrap().data {
         QueryData::Vector(v) => {
             v.into_iter().map(|s| (s.labels.into_iter().collect(), s.ts, s.value)).collect()

@@ -1,7 +1,10 @@
-//! `opsdeck init`, `check`, `snapshot`. (Being built: the config/data-layer work.)
+//! `opsdeck init`, `check`, `snapshot`: the edges (files, stdout, exit status).
 use clap::Args;
 use std::path::PathBuf;
 
+use super::check::{check_config, check_runbooks, summary};
+use super::init::write_starter;
+use super::load::resolve_path;
 use crate::cli::ScreenArgs;
 
 #[derive(Debug, Args)]
@@ -24,12 +27,64 @@ pub struct SnapshotArgs {
     pub json: bool,
 }
 
-pub fn init(_s: &ScreenArgs, _a: &InitArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("init is not built yet")
+/// Writes the starter config to the resolved config path. Exit 0, or 1 when it exists.
+pub fn init(s: &ScreenArgs, a: &InitArgs) -> anyhow::Result<i32> {
+    let path = resolve_path(s.config.as_deref());
+    match write_starter(&path, a.force) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            println!("next: edit it, then `opsdeck check` and `opsdeck snapshot --json`");
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("opsdeck init: {e}");
+            Ok(1)
+        }
+    }
 }
-pub fn check(_s: &ScreenArgs, _a: &CheckArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("check is not built yet")
+
+/// Prints every config problem and runbook diagnostic on stderr (exit 2), or a one-line
+/// summary on stdout (exit 0).
+pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
+    let path = resolve_path(s.config.as_deref());
+    let mut problems: Vec<String> = Vec::new();
+    let config =
+        check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok();
+    problems.extend(check_runbooks(&a.runbooks));
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        eprintln!("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" });
+        return Ok(2);
+    }
+    if let Some(c) = config {
+        println!("{}", summary(&path, &c));
+    }
+    Ok(0)
 }
-pub fn snapshot(_s: &ScreenArgs, _a: &SnapshotArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("snapshot is not built yet")
+
+/// Polls every source once and prints the snapshot. Exit 0; 1 when a source failed (the
+/// JSON is printed all the same); 2 when the config is invalid.
+pub fn snapshot(s: &ScreenArgs, a: &SnapshotArgs) -> anyhow::Result<i32> {
+    if !a.json {
+        eprintln!("opsdeck snapshot: JSON is the only output format; pass --json");
+        return Ok(2);
+    }
+    let path = resolve_path(s.config.as_deref());
+    let cfg = match check_config(&path) {
+        Ok(c) => c,
+        Err(errs) => {
+            for e in errs {
+                eprintln!("{e}");
+            }
+            return Ok(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let now = chrono::Utc::now();
+    let outcomes = runtime.block_on(crate::snapshot::poll_all(&crate::snapshot::plans(&cfg), now));
+    let snap = crate::snapshot::assemble(&cfg, &outcomes, now);
+    println!("{}", serde_json::to_string_pretty(&snap)?);
+    Ok(if crate::snapshot::any_failed(&snap) { 1 } else { 0 })
 }

@@ -2,6 +2,8 @@
 use std::path::{Path, PathBuf};
 
 use super::types::Config;
+use super::validate::validate;
+use super::walk::Diag;
 
 /// A config problem at a place in a file. Displayed as `file:line:col: message`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,12 +40,23 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
     parse_str(&text, &path.display().to_string())
 }
 
-/// Parses config text; `file` is only used in messages.
+/// Parses config text; `file` is only used in messages. Reports every problem it finds
+/// (a TOML syntax error stops the walk: the rest of the document has no reliable shape).
 pub fn parse_str(text: &str, file: &str) -> Result<Config, Vec<ConfigError>> {
-    toml::from_str::<Config>(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        vec![ConfigError { file: file.to_string(), line, column, message: e.message().to_string() }]
-    })
+    let err_at = |span: Option<std::ops::Range<usize>>, message: String| {
+        let (line, column) = span.map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        ConfigError { file: file.to_string(), line, column, message }
+    };
+    let doc = toml_edit::Document::parse(text)
+        .map_err(|e| vec![err_at(e.span(), format!("invalid TOML: {}", e.message().trim_end()))])?;
+    let mut diag = Diag::new(text, file);
+    validate(&mut diag, doc.as_table());
+    let errors = diag.finish();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // The walk has checked every shape serde relies on; this only fails on a gap in it.
+    toml::from_str::<Config>(text).map_err(|e| vec![err_at(e.span(), e.message().to_string())])
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -1,8 +1,12 @@
 //! The config file: TOML, shape in DESIGN.md section 5. `types` holds what the file says,
 //! `load` reads and validates it into those types with file:line:col errors.
+pub mod check;
 pub mod cli;
+pub mod init;
 pub mod load;
 pub mod types;
+pub mod validate;
+pub mod walk;
 
 pub use load::{ConfigError, load_file, parse_str, resolve_path};
 pub use types::*;

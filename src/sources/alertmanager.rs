@@ -52,6 +52,15 @@ impl AmClient {
         parse_status(&body.bytes)
     }
 
+    /// `DELETE /api/v2/silence/{id}` (singular): expires the silence.
+    pub async fn expire_silence(&self, id: &str) -> Result<(), SourceError> {
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(SourceError::Other(format!("not a silence id: {id:?}")));
+        }
+        let body = self.http.delete(&format!("/api/v2/silence/{id}")).await?;
+        check(&body)
+    }
+
     /// `POST /api/v2/silences`; returns the new silence's id.
     pub async fn create_silence(&self, silence: &NewSilence) -> Result<String, SourceError> {
         let body = self.http.post_json("/api/v2/silences", silence).await?;

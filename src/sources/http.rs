@@ -100,6 +100,7 @@ pub struct HttpClient {
     connect_timeout: Duration,
     body_limit: usize,
     ca_file: Option<String>,
+    header_values: Vec<Secret>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -137,6 +138,7 @@ impl HttpClient {
         let auth = resolve_auth(spec)?;
 
         let mut headers = reqwest::header::HeaderMap::new();
+        let header_values = spec.headers.values().map(|v| Secret(v.clone())).collect();
         for (k, v) in &spec.headers {
             let name = reqwest::header::HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| SourceError::Other(format!("headers: `{k}` is not a valid header name")))?;
@@ -178,6 +180,7 @@ impl HttpClient {
             connect_timeout,
             body_limit: DEFAULT_BODY_LIMIT,
             ca_file,
+            header_values,
         })
     }
 
@@ -236,6 +239,10 @@ impl HttpClient {
         self.send(self.client.post(self.url(path)).json(body)).await
     }
 
+    pub async fn delete(&self, path: &str) -> Result<Body, SourceError> {
+        self.send(self.client.delete(self.url(path))).await
+    }
+
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<Body, SourceError> {
         let req = match &self.auth {
             Auth::None => req,
@@ -270,7 +277,45 @@ impl HttpClient {
             }
             bytes.extend_from_slice(&chunk);
         }
+        if !(200..300).contains(&status) {
+            // Error bodies end up in messages; a server echoing our credentials must not
+            // put them on screen.
+            bytes = self.scrub(bytes);
+        }
         Ok(Body { status, content_type, bytes })
+    }
+
+    /// Every secret this client sends (token, password, its base64 basic-auth form, extra
+    /// header values), longest first.
+    fn secrets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match &self.auth {
+            Auth::None => {}
+            Auth::Bearer(t) => out.push(t.expose().to_string()),
+            Auth::Basic { username, password } => {
+                out.push(base64_encode(format!("{username}:{}", password.expose()).as_bytes()));
+                out.push(password.expose().to_string());
+            }
+        }
+        out.extend(self.header_values.iter().map(|s| s.expose().to_string()));
+        if let Some(p) = self.base.password() {
+            out.push(p.to_string());
+        }
+        out.retain(|s| s.len() >= 4);
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out
+    }
+
+    fn scrub(&self, bytes: Vec<u8>) -> Vec<u8> {
+        let secrets = self.secrets();
+        if secrets.is_empty() {
+            return bytes;
+        }
+        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        for s in secrets {
+            text = text.replace(&s, "***");
+        }
+        text.into_bytes()
     }
 
     /// A reqwest failure as a reason a person understands.
@@ -326,6 +371,20 @@ impl HttpClient {
         }
         SourceError::Other(last_cause(&e))
     }
+}
+
+/// Standard base64 (for recognising an echoed basic-auth header).
+fn base64_encode(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for c in input.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+    }
+    out
 }
 
 fn resolve_auth(spec: &SourceSpec) -> Result<Auth, SourceError> {
@@ -451,6 +510,15 @@ mod tests {
         let c = HttpClient::new(&spec, &Defaults::default()).unwrap();
         assert_eq!(c.url("/api/v1/query").as_str(), "http://h:9090/prom/api/v1/query");
         assert_eq!(c.url("").as_str(), "http://h:9090/prom/");
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64_encode(b""), "");
+        assert_eq!(base64_encode(b"f"), "Zg==");
+        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64_encode(b"ops:pw-8d2b44-hunter2"), "b3BzOnB3LThkMmI0NC1odW50ZXIy");
     }
 
     #[test]

@@ -10,14 +10,37 @@ use super::statuspage::StatusClient;
 use super::types::{PollData, PollOutcome, QueryPlan, SourceError, SourceKind};
 use crate::config::types::{Defaults, SourceSpec};
 
-/// Everything needed to poll one source.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything needed to poll one source. Its `Debug` hides header values and URL userinfo.
+#[derive(Clone, PartialEq)]
 pub struct SourcePlan {
     pub kind: SourceKind,
     pub spec: SourceSpec,
     pub defaults: Defaults,
     /// The queries of a metrics source (Prometheus or scrape); ignored by the others.
     pub plan: QueryPlan,
+}
+
+impl std::fmt::Debug for SourcePlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = match reqwest::Url::parse(&self.spec.url) {
+            Ok(u) => super::http::redact_url(&u),
+            Err(_) => "<unparsable url>".to_string(),
+        };
+        let headers: Vec<(&str, &str)> = self.spec.headers.keys().map(|k| (k.as_str(), "***")).collect();
+        f.debug_struct("SourcePlan")
+            .field("kind", &self.kind)
+            .field("name", &self.spec.name)
+            .field("url", &url)
+            .field("poll", &self.spec.poll_or(&self.defaults))
+            .field("timeout", &self.spec.timeout_or(&self.defaults))
+            .field("bearer_token_file", &self.spec.bearer_token_file)
+            .field("bearer_token_env", &self.spec.bearer_token_env)
+            .field("basic_auth_user", &self.spec.basic_auth.as_ref().map(|b| &b.username))
+            .field("headers", &headers)
+            .field("ca_file", &self.spec.ca_file)
+            .field("plan", &self.plan)
+            .finish()
+    }
 }
 
 impl SourcePlan {

@@ -144,7 +144,7 @@ pub fn format_time(t: DateTime<Utc>) -> String {
 /// A step as float seconds (`15`, `0.5`), which every implementation accepts.
 pub fn format_step(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 { format!("{}", ms / 1000) } else { format!("{:.3}", ms as f64 / 1000.0) }
+    if ms.is_multiple_of(1000) { format!("{}", ms / 1000) } else { format!("{:.3}", ms as f64 / 1000.0) }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

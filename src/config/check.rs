@@ -1,0 +1,55 @@
+//! `opsdeck check`: the config's problems (all of them, as `file:line:col: message`) and
+//! the runbooks' lint diagnostics.
+use std::path::{Path, PathBuf};
+
+use super::load::{ConfigError, load_file};
+use super::types::Config;
+
+/// The config at `path`, or every problem in it. A missing file says how to create one.
+pub fn check_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    if !path.exists() {
+        return Err(vec![ConfigError {
+            file: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message: "no such file (write a starter config with `opsdeck init`, or pass --config FILE)"
+                .into(),
+        }]);
+    }
+    load_file(path)
+}
+
+/// One line saying what a valid config holds.
+pub fn summary(path: &Path, c: &Config) -> String {
+    fn n(count: usize, one: &str, many: &str) -> String {
+        format!("{count} {}", if count == 1 { one } else { many })
+    }
+    format!(
+        "{}: ok: {} prometheus, {} scrape, {} alertmanager, {} statuspage; {}, {}, moderation {}",
+        path.display(),
+        c.prometheus.len(),
+        c.scrape.len(),
+        c.alertmanager.len(),
+        c.statuspage.len(),
+        n(c.health.len(), "health row", "health rows"),
+        n(c.community.len(), "community metric", "community metrics"),
+        if c.moderation.is_some() { "on" } else { "off" },
+    )
+}
+
+/// Lint diagnostics for runbook files or folders, one line each (`file:line:col: message`).
+/// The runbook linter (`crate::runbook::lint`) is not part of this build yet, so every
+/// given path gets a diagnostic saying so rather than passing unchecked.
+// LEAD: wire `crate::runbook::lint` in here once the rbformat branch is merged.
+pub fn check_runbooks(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: not checked: runbook linting is not available in this build yet \
+                 (crate::runbook::lint is not merged)",
+                p.display()
+            )
+        })
+        .collect()
+}

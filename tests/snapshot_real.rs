@@ -1,0 +1,254 @@
+//! `opsdeck snapshot --json` through the real binary against the real Prometheus and
+//! Alertmanager started by `scripts/test` (sample metrics of scripts/start-backends.sh).
+use std::process::{Command, Output};
+
+use opsdeck::sources::alertmanager::{AmClient, PostableAlert};
+use serde_json::Value;
+
+struct Backends {
+    prom: String,
+    am: String,
+    metrics: String,
+}
+
+/// The backends from the environment; None (after a skip line) when they are not set,
+/// unless OPSDECK_REQUIRE_BACKENDS=1.
+fn backends(test: &str) -> Option<Backends> {
+    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match (get("OPSDECK_TEST_PROM_URL"), get("OPSDECK_TEST_AM_URL"), get("OPSDECK_TEST_METRICS_URL")) {
+        (Some(prom), Some(am), Some(metrics)) => Some(Backends { prom, am, metrics }),
+        _ => {
+            assert!(
+                std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"),
+                "{test}: OPSDECK_TEST_PROM_URL/AM_URL/METRICS_URL unset but OPSDECK_REQUIRE_BACKENDS=1"
+            );
+            eprintln!("skip {test}: no backends (run scripts/test)");
+            None
+        }
+    }
+}
+
+fn snapshot(config: &str, envs: &[(&str, &str)]) -> (Output, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("opsdeck.toml");
+    std::fs::write(&path, config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(["snapshot", "--json", "--config", path.to_str().unwrap()])
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run opsdeck");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out, json)
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
+fn post_alert(am_url: &str, labels: &[(&str, &str)]) {
+    let spec = opsdeck::config::SourceSpec { name: "am".into(), url: am_url.into(), ..Default::default() };
+    let client = AmClient::new(&spec, &Default::default()).unwrap();
+    let alert = PostableAlert {
+        labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        annotations: [("summary".to_string(), "posted by snapshot_real".to_string())].into(),
+        ..Default::default()
+    };
+    tokio::runtime::Runtime::new().unwrap().block_on(client.post_alerts(&[alert])).unwrap();
+}
+
+fn approx(v: &Value, expected: f64) -> bool {
+    v.as_f64().is_some_and(|x| (x - expected).abs() < 1e-6 * expected.abs().max(1.0))
+}
+
+fn by<'a>(list: &'a Value, key: &str, name: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x[key] == name)
+        .unwrap_or_else(|| panic!("no {key}={name} in {list}"))
+}
+
+#[test]
+fn snapshot_shows_real_values_and_alerts() {
+    let Some(b) = backends("snapshot_shows_real_values_and_alerts") else { return };
+    let id = unique("snapshot-real");
+    post_alert(&b.am, &[("alertname", "OpsdeckSnapshotTest"), ("severity", "critical"), ("test_id", &id)]);
+
+    let config = format!(
+        r#"
+environment = "test"
+[defaults]
+poll = "5s"
+timeout = "4s"
+
+[[prometheus]]
+name = "prod"
+url = "{prom}"
+bearer_token_env = "OPSDECK_TEST_PLANTED_TOKEN"
+headers = {{ "X-Scope-OrgID" = "planted-header-secret-7f3a" }}
+
+[[scrape]]
+name = "exporter"
+url = "{metrics}"
+
+[[alertmanager]]
+name = "am-a"
+url = "{am}"
+[[alertmanager]]
+name = "am-b"
+url = "{am}"
+
+[[health]]
+service = "api"
+availability = '100 * avg(up{{job="metrics-file"}})'
+latency_p99 = 'histogram_quantile(0.99, sum by (le) (obs_test_latency_seconds_bucket))'
+error_rate = '100 * sum(obs_test_requests_total{{service="api",code="500"}}) / sum(obs_test_requests_total{{service="api"}})'
+saturation = 'sum(obs_test_temperature_celsius{{room="lab"}})'
+
+[[health]]
+service = "exporter"
+source = "exporter"
+error_rate = 'obs_test_requests_total{{service="api",code="500"}}'
+
+[[community]]
+name = "Lab temperature"
+query = 'sum(obs_test_temperature_celsius{{room="lab"}})'
+unit = "C"
+week_over_week = true
+
+[[community]]
+name = "Broken sensor"
+query = 'obs_test_temperature_celsius{{room="broken-sensor"}}'
+
+[[community]]
+name = "Requests (scraped)"
+source = "exporter"
+query = 'obs_test_requests_total{{service="api"}}'
+unit = "requests"
+
+[moderation]
+depth = 'sum by (code) (obs_test_requests_total)'
+inflow = 'vector(40)'
+throughput = 'vector(35)'
+sla = "2h"
+"#,
+        prom = b.prom,
+        metrics = b.metrics,
+        am = b.am
+    );
+    let (out, s) = snapshot(&config, &[("OPSDECK_TEST_PLANTED_TOKEN", "planted-token-secret-91c2")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}\n{s:#}");
+
+    // Secrets never appear.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for secret in ["planted-token-secret-91c2", "planted-header-secret-7f3a"] {
+        assert!(!stdout.contains(secret) && !stderr.contains(secret), "{secret} leaked");
+    }
+
+    let names: Vec<&str> =
+        s["sources"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["prod", "exporter", "am-a", "am-b"]);
+    for src in s["sources"].as_array().unwrap() {
+        assert_eq!(src["status"], "fresh", "{src}");
+        assert_eq!(src["reason"], Value::Null);
+    }
+    assert_eq!(by(&s["sources"], "name", "exporter")["kind"], "scrape");
+
+    // Health: latency p99 falls in the +Inf bucket, so histogram_quantile gives the highest
+    // finite bound, 0.5 s: at or over the 200 ms target is WARN. Worst first.
+    let api = &s["health"][0];
+    assert_eq!(api["service"], "api");
+    assert_eq!(api["state"], "WARN", "{api}");
+    assert!(approx(&api["availability"], 100.0), "{api}");
+    assert!(approx(&api["latency_p99_ms"], 500.0), "{api}");
+    assert!(approx(&api["error_rate_pct"], 300.0 / 1030.0), "{api}");
+    assert!(approx(&api["saturation_pct"], 21.5), "{api}");
+    assert!(approx(&api["burn_rate"], 0.0), "{api}");
+    let exporter = by(&s["health"], "service", "exporter");
+    assert_eq!(exporter["state"], "WARN", "3% errors is at or above the 1% warning");
+    assert!(approx(&exporter["error_rate_pct"], 3.0), "{exporter}");
+
+    let lab = by(&s["community"], "name", "Lab temperature");
+    assert!(approx(&lab["value"], 21.5), "{lab}");
+    assert_eq!(lab["unit"], "C");
+    assert_eq!(lab["week_ago"], Value::Null, "Prometheus has no data from a week ago");
+    assert_eq!(by(&s["community"], "name", "Broken sensor")["value"], Value::Null, "NaN is no value");
+    assert!(approx(&by(&s["community"], "name", "Requests (scraped)")["value"], 1030.0));
+
+    let m = &s["moderation"];
+    assert!(approx(&m["depth"]["200"], 1027.0) && approx(&m["depth"]["500"], 3.0), "{m}");
+    assert!(approx(&m["inflow_per_min"], 40.0) && approx(&m["throughput_per_min"], 35.0), "{m}");
+    assert!(approx(&m["est_wait_s"], 1030.0 / 35.0 * 60.0), "{m}");
+    assert!(approx(&m["sla_s"], 7200.0), "{m}");
+    assert!(approx(&m["breach_in_s"], (4200.0 - 1030.0) / 5.0 * 60.0), "{m}");
+
+    // The posted alert: once (de-duplicated across am-a and am-b), P1 from severity=critical.
+    let ours: Vec<&Value> =
+        s["alerts"].as_array().unwrap().iter().filter(|a| a["labels"]["test_id"] == id.as_str()).collect();
+    assert_eq!(ours.len(), 1, "{:#}", s["alerts"]);
+    let a = ours[0];
+    assert_eq!(a["priority"], "P1");
+    assert_eq!(a["alertname"], "OpsdeckSnapshotTest");
+    assert_eq!(a["state"], "active");
+    assert_eq!(a["silenced"], false);
+    assert_eq!(a["sources"], serde_json::json!(["am-a", "am-b"]));
+    assert_eq!(a["annotations"]["summary"], "posted by snapshot_real");
+    // Sorted by priority: nothing after it ranks higher.
+    let prios: Vec<&str> =
+        s["alerts"].as_array().unwrap().iter().map(|a| a["priority"].as_str().unwrap()).collect();
+    assert!(prios.windows(2).all(|w| w[0] <= w[1]), "{prios:?}");
+
+    assert_eq!(s["statuspages"], serde_json::json!([]));
+    assert_eq!(s["incidents"], serde_json::json!([]));
+    assert!(s["taken_at"].as_str().unwrap().ends_with('Z'));
+}
+
+#[test]
+fn an_unreachable_source_fails_alone_with_exit_1() {
+    let Some(b) = backends("an_unreachable_source_fails_alone_with_exit_1") else { return };
+    // A port that was free a moment ago: nothing listens there.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let config = format!(
+        r#"
+[[prometheus]]
+name = "prod"
+url = "{prom}"
+[[prometheus]]
+name = "gone"
+url = "{dead}"
+timeout = "2s"
+[[alertmanager]]
+name = "am"
+url = "{am}"
+[[health]]
+service = "up"
+availability = '100 * avg(up)'
+[[health]]
+service = "on-the-dead-source"
+source = "gone"
+availability = '100 * avg(up)'
+"#,
+        prom = b.prom,
+        am = b.am
+    );
+    let (out, s) = snapshot(&config, &[]);
+    assert_eq!(out.status.code(), Some(1), "{s:#}");
+    let gone = by(&s["sources"], "name", "gone");
+    assert_eq!(gone["status"], "failing", "{gone}");
+    assert_eq!(gone["reason"], "connection refused", "{gone}");
+    assert_eq!(by(&s["sources"], "name", "prod")["status"], "fresh");
+    assert_eq!(by(&s["sources"], "name", "am")["status"], "fresh");
+    assert_eq!(by(&s["health"], "service", "on-the-dead-source")["state"], "UNKNOWN");
+    assert!(approx(&by(&s["health"], "service", "up")["availability"], 100.0), "{s:#}");
+}
