@@ -1,0 +1,518 @@
+//! A small shell reader, just enough to classify what a script does. It splits a script
+//! into simple commands (words after quote removal, redirections, here-document bodies)
+//! and collects the scripts nested in `$(...)`, `<(...)` and backticks, which run too.
+//!
+//! It never executes or expands anything: `$VAR` stays literal text. When in doubt it
+//! keeps more text rather than less, so that the rules see every command word.
+
+/// One simple command, e.g. `sudo kubectl delete pod x > /tmp/out`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimpleCommand {
+    /// 1-based line in the script where the command starts.
+    pub line: usize,
+    /// Words after quote removal (`"a b"` -> `a b`). Variables stay literal.
+    pub words: Vec<String>,
+    /// Whether each word had an unquoted `$` (a value only known at run time).
+    pub dynamic: Vec<bool>,
+    pub redirects: Vec<Redirect>,
+    /// Text fed to stdin: a here-document, a here-string, or the literal output of an
+    /// `echo`/`printf` piped into it.
+    pub stdin: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redirect {
+    /// The operator without its fd number: `>`, `>>`, `>|`, `&>`, `&>>`, `>&`, `<`, `<&`,
+    /// `<>`, `<<`, `<<-`, `<<<`.
+    pub op: String,
+    pub target: String,
+}
+
+/// The commands of a script, and the scripts nested in substitutions (with the line they
+/// appear on).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Script {
+    pub commands: Vec<SimpleCommand>,
+    pub nested: Vec<(usize, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word {
+        text: String,
+        dynamic: bool,
+        line: usize,
+    },
+    /// `&&`, `||`, `;`, `;;`, `|`, `|&`, `&`, `(`, `)`, newline (`\n`).
+    Op(&'static str, usize),
+    Redir(String, usize),
+    /// A here-document body, attached to the command that opened it.
+    HereBody(String),
+}
+
+struct Lexer<'a> {
+    c: &'a [char],
+    pos: usize,
+    line: usize,
+    nested: Vec<(usize, String)>,
+    /// Here-documents opened on the current line: (delimiter, strip leading tabs).
+    pending: Vec<(String, bool)>,
+    expect_heredoc_word: Option<bool>,
+}
+
+/// Reads a script. Never fails: unbalanced quotes run to the end of the text.
+pub fn parse(script: &str) -> Script {
+    let chars: Vec<char> = script.chars().collect();
+    let mut lx = Lexer {
+        c: &chars,
+        pos: 0,
+        line: 1,
+        nested: Vec::new(),
+        pending: Vec::new(),
+        expect_heredoc_word: None,
+    };
+    let toks = lx.tokens(false);
+    Script { commands: assemble(toks), nested: lx.nested }
+}
+
+fn is_op_char(ch: char) -> bool {
+    matches!(ch, '&' | '|' | ';' | '(' | ')' | '<' | '>' | '\n')
+}
+
+impl Lexer<'_> {
+    fn peek(&self, k: usize) -> Option<char> {
+        self.c.get(self.pos + k).copied()
+    }
+
+    /// Tokens until the end, or (with `in_subst`) until the `)` closing a `$(`.
+    fn tokens(&mut self, in_subst: bool) -> Vec<Tok> {
+        let mut out = Vec::new();
+        let mut depth = 0usize;
+        while let Some(ch) = self.peek(0) {
+            match ch {
+                ' ' | '\t' | '\r' => self.pos += 1,
+                '\\' if self.peek(1) == Some('\n') => {
+                    self.pos += 2;
+                    self.line += 1;
+                }
+                '#' => {
+                    while let Some(c) = self.peek(0) {
+                        if c == '\n' {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                }
+                '\n' => {
+                    out.push(Tok::Op("\n", self.line));
+                    self.pos += 1;
+                    self.line += 1;
+                    if !self.pending.is_empty() {
+                        for (delim, strip) in std::mem::take(&mut self.pending) {
+                            let body = self.here_body(&delim, strip);
+                            out.push(Tok::HereBody(body));
+                        }
+                    }
+                }
+                ')' if in_subst && depth == 0 => {
+                    self.pos += 1;
+                    return out;
+                }
+                _ if is_op_char(ch) || self.redir_ahead().is_some() => {
+                    if let Some((op, len)) = self.redir_ahead() {
+                        self.pos += len;
+                        if op.starts_with("<<") && op != "<<<" {
+                            self.expect_heredoc_word = Some(op == "<<-");
+                        }
+                        out.push(Tok::Redir(op, self.line));
+                        continue;
+                    }
+                    let two: String = self.c[self.pos..(self.pos + 2).min(self.c.len())].iter().collect();
+                    let op: &'static str = match two.as_str() {
+                        "&&" => "&&",
+                        "||" => "||",
+                        ";;" => ";;",
+                        "|&" => "|&",
+                        _ => match ch {
+                            '|' => "|",
+                            ';' => ";",
+                            '&' => "&",
+                            '(' => "(",
+                            _ => ")",
+                        },
+                    };
+                    if op == "(" {
+                        depth += 1;
+                    } else if op == ")" {
+                        depth = depth.saturating_sub(1);
+                    }
+                    self.pos += op.len();
+                    out.push(Tok::Op(op, self.line));
+                }
+                _ => {
+                    let line = self.line;
+                    let (text, dynamic) = self.word();
+                    if let Some(strip) = self.expect_heredoc_word.take() {
+                        self.pending.push((text.clone(), strip));
+                    }
+                    out.push(Tok::Word { text, dynamic, line });
+                }
+            }
+        }
+        out
+    }
+
+    /// A redirection operator at the cursor (with an optional fd number): (op, length).
+    fn redir_ahead(&self) -> Option<(String, usize)> {
+        let mut i = 0;
+        while self.peek(i).is_some_and(|c| c.is_ascii_digit()) {
+            i += 1;
+        }
+        let rest: String = self.c[self.pos + i..(self.pos + i + 3).min(self.c.len())].iter().collect();
+        const OPS: [&str; 12] = ["&>>", "<<<", "<<-", ">>", ">|", "&>", ">&", "<&", "<>", "<<", ">", "<"];
+        for op in OPS {
+            if rest.starts_with(op) {
+                if op.starts_with('&') && i > 0 {
+                    return None;
+                }
+                return Some((op.to_string(), i + op.len()));
+            }
+        }
+        None
+    }
+
+    fn here_body(&mut self, delim: &str, strip: bool) -> String {
+        let mut body = String::new();
+        loop {
+            if self.pos >= self.c.len() {
+                return body;
+            }
+            let start = self.pos;
+            while self.peek(0).is_some_and(|c| c != '\n') {
+                self.pos += 1;
+            }
+            let line: String = self.c[start..self.pos].iter().collect();
+            if self.peek(0) == Some('\n') {
+                self.pos += 1;
+            }
+            self.line += 1;
+            let cmp = if strip { line.trim_start_matches('\t') } else { line.as_str() };
+            if cmp.trim_end() == delim {
+                return body;
+            }
+            body.push_str(&line);
+            body.push('\n');
+        }
+    }
+
+    /// One word, quotes removed. Substitutions inside are recorded in `nested` and kept as
+    /// their source text in the word.
+    fn word(&mut self) -> (String, bool) {
+        let mut text = String::new();
+        let mut dynamic = false;
+        while let Some(ch) = self.peek(0) {
+            match ch {
+                ' ' | '\t' | '\r' | '\n' => break,
+                _ if is_op_char(ch) && !(ch == '<' || ch == '>') => break,
+                '<' | '>' if self.peek(1) == Some('(') => {
+                    self.pos += 2;
+                    let inner = self.subst();
+                    text.push_str(&format!("{ch}({inner})"));
+                    dynamic = true;
+                }
+                '<' | '>' => break,
+                '\\' => {
+                    if self.peek(1) == Some('\n') {
+                        self.pos += 2;
+                        self.line += 1;
+                    } else {
+                        if let Some(n) = self.peek(1) {
+                            text.push(n);
+                        }
+                        self.pos += 2;
+                    }
+                }
+                '\'' => {
+                    self.pos += 1;
+                    while let Some(c) = self.peek(0) {
+                        self.pos += 1;
+                        if c == '\'' {
+                            break;
+                        }
+                        if c == '\n' {
+                            self.line += 1;
+                        }
+                        text.push(c);
+                    }
+                }
+                '"' => {
+                    self.pos += 1;
+                    while let Some(c) = self.peek(0) {
+                        match c {
+                            '"' => {
+                                self.pos += 1;
+                                break;
+                            }
+                            '\\' if matches!(self.peek(1), Some('"' | '\\' | '$' | '`')) => {
+                                text.push(self.peek(1).unwrap_or('\\'));
+                                self.pos += 2;
+                            }
+                            '\\' if self.peek(1) == Some('\n') => {
+                                self.pos += 2;
+                                self.line += 1;
+                            }
+                            '$' | '`' => dynamic |= self.dollar_or_backtick(&mut text),
+                            _ => {
+                                if c == '\n' {
+                                    self.line += 1;
+                                }
+                                text.push(c);
+                                self.pos += 1;
+                            }
+                        }
+                    }
+                }
+                '$' | '`' => dynamic |= self.dollar_or_backtick(&mut text),
+                _ => {
+                    text.push(ch);
+                    self.pos += 1;
+                }
+            }
+        }
+        (text, dynamic)
+    }
+
+    /// At a `$` or a backtick: copies the expansion's source text into `text`, records
+    /// command substitutions. Returns whether the text is only known at run time.
+    fn dollar_or_backtick(&mut self, text: &mut String) -> bool {
+        let ch = self.peek(0).unwrap_or('$');
+        if ch == '`' {
+            self.pos += 1;
+            let line = self.line;
+            let mut inner = String::new();
+            while let Some(c) = self.peek(0) {
+                self.pos += 1;
+                match c {
+                    '`' => break,
+                    '\\' if matches!(self.peek(0), Some('`' | '\\' | '$')) => {
+                        inner.push(self.peek(0).unwrap_or('\\'));
+                        self.pos += 1;
+                    }
+                    _ => {
+                        if c == '\n' {
+                            self.line += 1;
+                        }
+                        inner.push(c);
+                    }
+                }
+            }
+            text.push_str(&format!("`{inner}`"));
+            self.nested.push((line, inner));
+            return true;
+        }
+        match self.peek(1) {
+            Some('(') if self.peek(2) == Some('(') => {
+                // Arithmetic: copy to the matching `))`.
+                let mut depth = 0i32;
+                while let Some(c) = self.peek(0) {
+                    text.push(c);
+                    self.pos += 1;
+                    if c == '(' {
+                        depth += 1;
+                    } else if c == ')' {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                }
+                true
+            }
+            Some('(') => {
+                self.pos += 2;
+                let inner = self.subst();
+                text.push_str(&format!("$({inner})"));
+                true
+            }
+            Some('{') => {
+                let mut depth = 0i32;
+                while let Some(c) = self.peek(0) {
+                    text.push(c);
+                    self.pos += 1;
+                    if c == '{' {
+                        depth += 1;
+                    } else if c == '}' {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                }
+                true
+            }
+            Some(c) if c.is_ascii_alphanumeric() || "_@*#?$!-".contains(c) => {
+                text.push('$');
+                self.pos += 1;
+                while let Some(c) = self.peek(0) {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        text.push(c);
+                        self.pos += 1;
+                    } else {
+                        if text.ends_with('$') && "@*#?$!-".contains(c) {
+                            text.push(c);
+                            self.pos += 1;
+                        }
+                        break;
+                    }
+                }
+                true
+            }
+            _ => {
+                text.push('$');
+                self.pos += 1;
+                false
+            }
+        }
+    }
+
+    /// After `$(` or `<(`: lexes to the matching `)` and records the inner script.
+    fn subst(&mut self) -> String {
+        let start = self.pos;
+        let line = self.line;
+        let saved = std::mem::take(&mut self.pending);
+        let _ = self.tokens(true);
+        self.pending = saved;
+        let end =
+            if self.pos > start && self.c.get(self.pos - 1) == Some(&')') { self.pos - 1 } else { self.pos };
+        let inner: String = self.c[start..end].iter().collect();
+        self.nested.push((line, inner.clone()));
+        inner
+    }
+}
+
+/// Groups tokens into simple commands; pipes carry a literal `echo`/`printf` output on.
+fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
+    let mut out: Vec<SimpleCommand> = Vec::new();
+    let mut cur = SimpleCommand::default();
+    let mut heredoc_owner: Vec<usize> = Vec::new();
+    let mut piped: Option<String> = None;
+    let mut i = 0;
+    let flush = |cur: &mut SimpleCommand, out: &mut Vec<SimpleCommand>, piped: &mut Option<String>| {
+        if !cur.words.is_empty() || !cur.redirects.is_empty() {
+            if cur.stdin.is_none() {
+                cur.stdin = piped.take();
+            }
+            out.push(std::mem::take(cur));
+        }
+        *piped = None;
+    };
+    while i < toks.len() {
+        match &toks[i] {
+            Tok::Word { text, dynamic, line } => {
+                if cur.words.is_empty() && cur.redirects.is_empty() {
+                    cur.line = *line;
+                }
+                cur.words.push(text.clone());
+                cur.dynamic.push(*dynamic);
+            }
+            Tok::Redir(op, line) => {
+                if cur.words.is_empty() && cur.redirects.is_empty() {
+                    cur.line = *line;
+                }
+                let target = match toks.get(i + 1) {
+                    Some(Tok::Word { text, .. }) => {
+                        i += 1;
+                        text.clone()
+                    }
+                    _ => String::new(),
+                };
+                if op == "<<<" {
+                    cur.stdin = Some(target.clone());
+                }
+                if op == "<<" || op == "<<-" {
+                    heredoc_owner.push(out.len());
+                }
+                cur.redirects.push(Redirect { op: op.clone(), target });
+            }
+            Tok::HereBody(body) => {
+                if !heredoc_owner.is_empty() {
+                    let idx = heredoc_owner.remove(0);
+                    if let Some(c) = out.get_mut(idx) {
+                        c.stdin = Some(body.clone());
+                    } else if idx == out.len() {
+                        cur.stdin = Some(body.clone());
+                    }
+                }
+            }
+            Tok::Op(op, _) => {
+                let feeds = if *op == "|" || *op == "|&" { literal_output(&cur) } else { None };
+                flush(&mut cur, &mut out, &mut piped);
+                piped = feeds;
+            }
+        }
+        i += 1;
+    }
+    flush(&mut cur, &mut out, &mut piped);
+    out
+}
+
+/// The output of `echo ...` / `printf ...` when it is fully literal.
+fn literal_output(c: &SimpleCommand) -> Option<String> {
+    let first = c.words.first()?;
+    if !(first == "echo" || first == "printf") || c.dynamic.iter().any(|d| *d) {
+        return None;
+    }
+    let args: Vec<&str> =
+        c.words[1..].iter().map(String::as_str).filter(|w| !(w.starts_with('-') && w.len() <= 3)).collect();
+    Some(args.join(" ").replace("\\n", "\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<Vec<String>> {
+        parse(s).commands.into_iter().map(|c| c.words).collect()
+    }
+
+    #[test]
+    fn splits_on_operators_and_removes_quotes() {
+        assert_eq!(
+            words("a 'b c' \"d\\\"e\" && f|g; h || i\nj"),
+            vec![vec!["a", "b c", "d\"e"], vec!["f"], vec!["g"], vec!["h"], vec!["i"], vec!["j"]]
+        );
+    }
+
+    #[test]
+    fn continuation_and_comments() {
+        let s = parse("kubectl get \\\n  pods # delete\nls");
+        assert_eq!(s.commands[0].words, vec!["kubectl", "get", "pods"]);
+        assert_eq!(s.commands[1].line, 3);
+    }
+
+    #[test]
+    fn substitutions_are_nested_scripts() {
+        let s = parse("echo $(kubectl delete pod x) `rm -f y` $((1+2))");
+        assert_eq!(
+            s.nested.iter().map(|n| n.1.as_str()).collect::<Vec<_>>(),
+            vec!["kubectl delete pod x", "rm -f y"]
+        );
+    }
+
+    #[test]
+    fn redirections_and_heredocs() {
+        let s = parse("psql <<SQL > /tmp/out 2>&1\nDROP TABLE x;\nSQL\necho done");
+        let c = &s.commands[0];
+        assert_eq!(c.words, vec!["psql"]);
+        assert_eq!(c.stdin.as_deref(), Some("DROP TABLE x;\n"));
+        assert_eq!(c.redirects[1], Redirect { op: ">".into(), target: "/tmp/out".into() });
+        assert_eq!(c.redirects[2], Redirect { op: ">&".into(), target: "1".into() });
+        assert_eq!(s.commands[1].words, vec!["echo", "done"]);
+    }
+
+    #[test]
+    fn echo_piped_into_a_command_is_its_stdin() {
+        let s = parse("echo 'FLUSHALL' | redis-cli");
+        assert_eq!(s.commands[1].stdin.as_deref(), Some("FLUSHALL"));
+    }
+}

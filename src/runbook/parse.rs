@@ -1,0 +1,789 @@
+//! The runbook parser: optional YAML front matter, then Markdown whose headings with
+//! runnable blocks become steps (DESIGN.md section 4).
+//!
+//! Contract:
+//! - Steps: when the file has `##` headings, headings of level 1 and 2 start sections and
+//!   deeper headings stay inside their section; without `##` headings every heading starts
+//!   a section. Blocks before any heading form a first section. A section that holds a
+//!   shell block or a `promql {verify}` block is a step; the others are not shown.
+//! - A `> [!CAUTION]` / `> [!WARNING]` callout belongs to its section, and one that ends a
+//!   section (just before the next step's heading) belongs to that next step.
+//! - Shell blocks are fenced `sh`, `bash`, `shell`, `console`; in `console` blocks only
+//!   `$ ` lines (and their `\` continuations) are commands, the rest is output.
+//! - Attributes `{readonly destructive confirm=... timeout=... eta=... rollback=... id=...}`;
+//!   anything else is an error. Effective safety: `destructive` or `confirm=` make a block
+//!   destructive; otherwise the classifier decides, and an explicit `readonly` never
+//!   lowers a classifier verdict (destructive wins; `opsdeck check` warns about it).
+//! - Every error carries file, line and column.
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Arena, Options, parse_document};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::classify;
+use super::types::*;
+use crate::util::duration;
+
+/// A runbook that cannot be parsed: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunbookError {
+    pub file: PathBuf,
+    /// 1-based; 0 when the error is about the whole file (it cannot be read).
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RunbookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
+        }
+    }
+}
+
+impl std::error::Error for RunbookError {}
+
+/// Languages of shell blocks.
+pub const SHELL_LANGS: [&str; 4] = ["sh", "bash", "shell", "console"];
+
+/// Reads and parses a runbook file.
+pub fn parse_file(path: &Path) -> Result<Runbook, RunbookError> {
+    let bytes = std::fs::read(path).map_err(|e| RunbookError {
+        file: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read: {e}"),
+    })?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => parse_str(text, path),
+        Err(e) => {
+            let (line, column) = line_col(&bytes[..e.valid_up_to()]);
+            Err(RunbookError { file: path.to_path_buf(), line, column, message: "not valid UTF-8".into() })
+        }
+    }
+}
+
+fn line_col(prefix: &[u8]) -> (usize, usize) {
+    let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+    let col = prefix.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    (line, col)
+}
+
+/// Parses runbook text; `path` names it in errors and in the result.
+pub fn parse_str(text: &str, path: &Path) -> Result<Runbook, RunbookError> {
+    let err = |line: usize, column: usize, message: String| RunbookError {
+        file: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let (fm, body) = front_matter(text, &lines, &err)?;
+    let meta = Meta::from_front_matter(fm.as_ref(), &lines, &err)?;
+
+    let arena = Arena::new();
+    let mut opts = Options::default();
+    opts.extension.alerts = true;
+    opts.extension.table = true;
+    opts.extension.strikethrough = true;
+    opts.extension.tasklist = true;
+    opts.render.sourcepos = true;
+    let root = parse_document(&arena, &body, &opts);
+    let items = collect_items(root, &lines);
+
+    let has_h2 = items.iter().any(|i| matches!(i, Item::Heading { level: 2, .. }));
+    let sections = sectionize(items, has_h2);
+    let first_h1 = sections.iter().find(|s| s.level == 1).map(|s| s.title.clone());
+    let title = meta.title.clone().or(first_h1).unwrap_or_else(|| {
+        path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "runbook".into())
+    });
+
+    let mut steps: Vec<Step> = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    for sec in sections {
+        if sec.blocks.is_empty() && sec.verify.is_empty() {
+            continue;
+        }
+        let mut blocks = Vec::new();
+        for raw in &sec.blocks {
+            blocks.push(build_block(raw, &lines, &meta.params, &err)?);
+        }
+        let mut verify = Vec::new();
+        for raw in &sec.verify {
+            verify.push(build_verify(raw, &lines, &err)?);
+        }
+        let explicit = blocks.iter().find_map(|b: &Block| b.attrs.id.clone());
+        let mut id = explicit.clone().unwrap_or_else(|| slug(&sec.title));
+        if ids.contains(&id) {
+            if explicit.is_some() {
+                let b = blocks.iter().find(|b| b.attrs.id.is_some()).map(|b| b.line).unwrap_or(sec.line);
+                return Err(err(b, 1, format!("duplicate step id `{id}`")));
+            }
+            let base = id.clone();
+            let mut n = 2;
+            while ids.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+        }
+        ids.push(id.clone());
+        steps.push(Step {
+            id,
+            title: sec.title,
+            line: sec.line,
+            prose: sec.prose.join("\n\n"),
+            callouts: sec.callouts,
+            blocks,
+            verify,
+        });
+    }
+
+    Ok(Runbook {
+        path: path.to_path_buf(),
+        file_hash: hex::encode(Sha256::digest(text.as_bytes())),
+        title,
+        intent: meta.intent,
+        owner: meta.owner,
+        eta: meta.eta,
+        params: meta.params,
+        allowed_groups: meta.allowed_groups,
+        justification: meta.justification,
+        steps,
+    })
+}
+
+// ------------------------------------------------------------------ front matter
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FrontMatter {
+    title: Option<String>,
+    intent: Option<String>,
+    owner: Option<String>,
+    eta: Option<Scalar>,
+    params: Vec<RawParam>,
+    allowed_groups: Vec<String>,
+    justification: Option<RawJustification>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawParam {
+    name: String,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    default: Option<Scalar>,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    choices: Vec<Scalar>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawJustification {
+    #[serde(default)]
+    required: Option<bool>,
+    #[serde(default)]
+    pattern: Option<String>,
+}
+
+/// A YAML scalar written as a string, number or boolean; kept as its text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+type ErrFn<'a> = dyn Fn(usize, usize, String) -> RunbookError + 'a;
+
+/// Splits off the front matter. The body keeps the file's line numbers (the front matter
+/// lines become blank lines).
+fn front_matter(
+    text: &str,
+    lines: &[&str],
+    err: &ErrFn,
+) -> Result<(Option<(FrontMatter, usize)>, String), RunbookError> {
+    if lines.first().map(|l| l.trim_end()) != Some("---") {
+        return Ok((None, text.to_string()));
+    }
+    let Some(close) = lines.iter().skip(1).position(|l| matches!(l.trim_end(), "---" | "...")).map(|p| p + 1)
+    else {
+        return Err(err(1, 1, "unterminated front matter: the `---` on line 1 has no closing `---`".into()));
+    };
+    let yaml = lines[1..close].join("\n");
+    let fm: FrontMatter = if yaml.trim().is_empty() {
+        FrontMatter::default()
+    } else {
+        serde_saphyr::from_str(&yaml).map_err(|e| {
+            let (line, col) =
+                e.location().map(|l| (l.line() as usize, l.column() as usize)).unwrap_or((1, 1));
+            let msg = e.without_snippet().to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).trim().to_string();
+            err(line + 1, col.max(1), format!("front matter: {msg}"))
+        })?
+    };
+    let mut body = "\n".repeat(close + 1);
+    body.push_str(&lines[close + 1..].join("\n"));
+    Ok((Some((fm, close)), body))
+}
+
+/// The first front-matter line (1-based file line, column) where `needle` appears.
+fn locate(lines: &[&str], end: usize, needle: &str) -> (usize, usize) {
+    for (i, l) in lines.iter().enumerate().take(end).skip(1) {
+        if let Some(c) = l.find(needle) {
+            return (i + 1, c + 1);
+        }
+    }
+    (1, 1)
+}
+
+struct Meta {
+    title: Option<String>,
+    intent: Option<String>,
+    owner: Option<String>,
+    eta: Option<Duration>,
+    params: Vec<ParamSpec>,
+    allowed_groups: Vec<String>,
+    justification: Option<JustificationSpec>,
+}
+
+impl Meta {
+    fn from_front_matter(
+        fm: Option<&(FrontMatter, usize)>,
+        lines: &[&str],
+        err: &ErrFn,
+    ) -> Result<Meta, RunbookError> {
+        let Some((fm, end)) = fm else {
+            return Ok(Meta {
+                title: None,
+                intent: None,
+                owner: None,
+                eta: None,
+                params: vec![],
+                allowed_groups: vec![],
+                justification: None,
+            });
+        };
+        let at = |needle: &str| locate(lines, *end, needle);
+        let eta = match &fm.eta {
+            None => None,
+            Some(s) => Some(duration::parse(&s.to_string()).map_err(|e| {
+                let (l, c) = at("eta:");
+                err(l, c, format!("eta: {e}"))
+            })?),
+        };
+        let mut params: Vec<ParamSpec> = Vec::new();
+        for p in &fm.params {
+            let (l, c) = {
+                let (l, c) = at(&format!("name: {}", p.name));
+                if l == 1 { at(&p.name) } else { (l, c) }
+            };
+            let fail = |m: String| err(l, c, format!("param `{}`: {m}", p.name));
+            let valid_name = p.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && p.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !valid_name {
+                return Err(fail("a name is letters, digits, `_` and `-`, starting with a letter".into()));
+            }
+            if params.iter().any(|q| q.name == p.name) {
+                return Err(fail("declared twice".into()));
+            }
+            let choices: Vec<String> = p.choices.iter().map(|s| s.to_string()).collect();
+            let kind = match p.kind.as_deref() {
+                None if !choices.is_empty() => ParamKind::Enum,
+                None | Some("string") => ParamKind::String,
+                Some("int") => ParamKind::Int,
+                Some("enum") => ParamKind::Enum,
+                Some("duration") => ParamKind::Duration,
+                Some(other) => {
+                    return Err(fail(format!(
+                        "unknown type `{other}` (expected string, int, enum or duration)"
+                    )));
+                }
+            };
+            if kind == ParamKind::Enum && choices.is_empty() {
+                return Err(fail("type enum needs `choices`".into()));
+            }
+            let re = match &p.pattern {
+                Some(pat) => Some(regex::Regex::new(pat).map_err(|e| fail(format!("bad pattern: {e}")))?),
+                None => None,
+            };
+            let default = p.default.as_ref().map(|d| d.to_string());
+            if let Some(d) = &default {
+                let bad = match kind {
+                    ParamKind::Int => d.parse::<i64>().is_err().then(|| "is not an integer".to_string()),
+                    ParamKind::Duration => duration::parse(d).err(),
+                    _ => None,
+                }
+                .or_else(|| {
+                    (!choices.is_empty() && !choices.contains(d))
+                        .then(|| format!("is not one of {}", choices.join(", ")))
+                })
+                .or_else(|| {
+                    re.as_ref().filter(|r| !r.is_match(d)).map(|r| format!("does not match {}", r.as_str()))
+                });
+                if let Some(why) = bad {
+                    return Err(fail(format!("default `{d}` {why}")));
+                }
+            }
+            params.push(ParamSpec {
+                name: p.name.clone(),
+                kind,
+                default,
+                pattern: p.pattern.clone(),
+                choices,
+                description: p.description.clone(),
+            });
+        }
+        let justification = match &fm.justification {
+            None => None,
+            Some(j) => {
+                if let Some(p) = &j.pattern {
+                    regex::Regex::new(p).map_err(|e| {
+                        let (l, c) = at("pattern:");
+                        err(l, c, format!("justification: bad pattern: {e}"))
+                    })?;
+                }
+                Some(JustificationSpec { required: j.required.unwrap_or(true), pattern: j.pattern.clone() })
+            }
+        };
+        Ok(Meta {
+            title: fm.title.clone(),
+            intent: fm.intent.clone(),
+            owner: fm.owner.clone(),
+            eta,
+            params,
+            allowed_groups: fm.allowed_groups.clone(),
+            justification,
+        })
+    }
+}
+
+// ------------------------------------------------------------------ Markdown structure
+
+enum Item {
+    Heading { level: u8, text: String, line: usize },
+    Code { info: String, literal: String, line: usize, col: usize },
+    Callout { kind: String, text: String },
+    Prose { text: String },
+}
+
+fn source(lines: &[&str], start: usize, end: usize) -> String {
+    let s = start.max(1) - 1;
+    let e = end.min(lines.len());
+    if s >= e {
+        return String::new();
+    }
+    lines[s..e].join("\n")
+}
+
+fn inline_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for d in node.descendants() {
+        match &d.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Top-level items in document order; code blocks nested in lists or quotes are lifted
+/// out after the item that holds them (their text stays in its prose).
+fn collect_items<'a>(root: &'a AstNode<'a>, lines: &[&str]) -> Vec<Item> {
+    let mut items = Vec::new();
+    for node in root.children() {
+        let data = node.data();
+        let pos = data.sourcepos;
+        match &data.value {
+            NodeValue::Heading(h) => {
+                items.push(Item::Heading { level: h.level, text: inline_text(node), line: pos.start.line })
+            }
+            NodeValue::CodeBlock(cb) if cb.fenced => items.push(Item::Code {
+                info: cb.info.clone(),
+                literal: cb.literal.clone(),
+                line: pos.start.line,
+                col: pos.start.column,
+            }),
+            NodeValue::Alert(a)
+                if matches!(
+                    a.alert_type,
+                    comrak::nodes::AlertType::Caution | comrak::nodes::AlertType::Warning
+                ) =>
+            {
+                let kind = a.alert_type.default_title().to_ascii_uppercase();
+                let raw = source(lines, pos.start.line, pos.end.line);
+                let text: Vec<String> = raw
+                    .lines()
+                    .map(|l| {
+                        let l = l.trim_start();
+                        let l = l.strip_prefix('>').unwrap_or(l);
+                        l.strip_prefix(' ').unwrap_or(l).to_string()
+                    })
+                    .filter(|l| !l.trim().to_ascii_uppercase().starts_with("[!"))
+                    .collect();
+                items.push(Item::Callout { kind, text: text.join("\n").trim().to_string() });
+            }
+            NodeValue::FrontMatter(_) => {}
+            _ => {
+                let text = source(lines, pos.start.line, pos.end.line);
+                if !text.trim().is_empty() {
+                    items.push(Item::Prose { text });
+                }
+                drop(data);
+                for d in node.descendants().skip(1) {
+                    let dd = d.data();
+                    if let NodeValue::CodeBlock(cb) = &dd.value
+                        && cb.fenced
+                    {
+                        items.push(Item::Code {
+                            info: cb.info.clone(),
+                            literal: cb.literal.clone(),
+                            line: dd.sourcepos.start.line,
+                            col: dd.sourcepos.start.column,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    items
+}
+
+struct RawCode {
+    info: String,
+    literal: String,
+    line: usize,
+    col: usize,
+}
+
+struct Section {
+    title: String,
+    level: u8,
+    line: usize,
+    prose: Vec<String>,
+    callouts: Vec<Callout>,
+    /// Whether the last item added was a callout (it may move to the next step).
+    trailing_callouts: usize,
+    blocks: Vec<RawCode>,
+    verify: Vec<RawCode>,
+}
+
+fn sectionize(items: Vec<Item>, has_h2: bool) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    let new = |title: String, level: u8, line: usize| Section {
+        title,
+        level,
+        line,
+        prose: vec![],
+        callouts: vec![],
+        trailing_callouts: 0,
+        blocks: vec![],
+        verify: vec![],
+    };
+    for item in items {
+        match item {
+            Item::Heading { level, text, line } if !has_h2 || level <= 2 => {
+                sections.push(new(text, level, line))
+            }
+            other => {
+                if sections.is_empty() {
+                    let line = match &other {
+                        Item::Code { line, .. } => *line,
+                        _ => 1,
+                    };
+                    sections.push(new("Preamble".into(), 0, line));
+                }
+                let sec = sections.last_mut().expect("a section exists");
+                match other {
+                    Item::Heading { text, line, level } => {
+                        sec.prose.push(format!("{} {text}", "#".repeat(level as usize)));
+                        let _ = line;
+                        sec.trailing_callouts = 0;
+                    }
+                    Item::Prose { text } => {
+                        sec.prose.push(text);
+                        sec.trailing_callouts = 0;
+                    }
+                    Item::Callout { kind, text } => {
+                        sec.callouts.push(Callout { kind, text });
+                        sec.trailing_callouts += 1;
+                    }
+                    Item::Code { info, literal, line, col } => {
+                        let lang = lang_of(&info);
+                        let raw = RawCode { info, literal, line, col };
+                        if SHELL_LANGS.contains(&lang.as_str()) {
+                            sec.blocks.push(raw);
+                        } else if lang == "promql"
+                            && attr_text(&raw.info).is_some_and(|a| tokens(a).iter().any(|t| t.0 == "verify"))
+                        {
+                            sec.verify.push(raw);
+                        } else {
+                            sec.prose.push(format!("```{}\n{}```", raw.info, raw.literal));
+                        }
+                        sec.trailing_callouts = 0;
+                    }
+                }
+            }
+        }
+    }
+    // A callout that ends a section belongs to the next step.
+    for i in 0..sections.len().saturating_sub(1) {
+        let n = sections[i].trailing_callouts;
+        let next_is_step = !sections[i + 1].blocks.is_empty() || !sections[i + 1].verify.is_empty();
+        if n > 0 && next_is_step {
+            let at = sections[i].callouts.len() - n;
+            let moved: Vec<Callout> = sections[i].callouts.drain(at..).collect();
+            sections[i + 1].callouts.splice(0..0, moved);
+        }
+    }
+    sections
+}
+
+fn lang_of(info: &str) -> String {
+    info.split(|c: char| c.is_whitespace() || c == '{').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The text between `{` and `}` of an info string.
+fn attr_text(info: &str) -> Option<&str> {
+    let open = info.find('{')?;
+    let close = info.rfind('}').filter(|c| *c > open).unwrap_or(info.len());
+    Some(&info[open + 1..close])
+}
+
+/// `key[=value]` tokens with their byte offset in `text`; quotes group and are removed.
+fn tokens(text: &str) -> Vec<(String, Option<String>, usize)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].1.is_whitespace() || chars[i].1 == ',' {
+            i += 1;
+            continue;
+        }
+        let start = chars[i].0;
+        let mut tok = String::new();
+        let mut quote: Option<char> = None;
+        while i < chars.len() {
+            let c = chars[i].1;
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => tok.push(c),
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c.is_whitespace() || c == ',' => break,
+                None => tok.push(c),
+            }
+            i += 1;
+        }
+        // Keep the quotes of a typed:"text" value visible to the parser.
+        let raw = &text[start..chars.get(i).map(|c| c.0).unwrap_or(text.len())];
+        match raw.split_once('=') {
+            Some((k, _)) => {
+                let v = tok[k.len() + 1..].to_string();
+                let v = if k == "confirm" { raw[k.len() + 1..].to_string() } else { v };
+                out.push((k.to_string(), Some(v), start));
+            }
+            None => out.push((tok, None, start)),
+        }
+    }
+    out
+}
+
+/// (line, column) of byte `offset` of the attribute text of a block's info string.
+fn attr_pos(raw: &RawCode, lines: &[&str], offset: usize) -> (usize, usize) {
+    let line_text = lines.get(raw.line - 1).copied().unwrap_or("");
+    let attrs = attr_text(&raw.info).unwrap_or("");
+    match line_text.find(attrs) {
+        Some(p) if !attrs.is_empty() => (raw.line, p + offset + 1),
+        _ => (raw.line, raw.col),
+    }
+}
+
+fn build_block(
+    raw: &RawCode,
+    lines: &[&str],
+    params: &[ParamSpec],
+    err: &ErrFn,
+) -> Result<Block, RunbookError> {
+    let lang = lang_of(&raw.info);
+    let mut attrs = BlockAttrs::default();
+    if let Some(text) = attr_text(&raw.info) {
+        for (key, value, off) in tokens(text) {
+            let (l, c) = attr_pos(raw, lines, off);
+            let need = |v: &Option<String>| -> Result<String, RunbookError> {
+                v.clone()
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| err(l, c, format!("attribute `{key}` needs a value")))
+            };
+            let dur = |v: &Option<String>| -> Result<Duration, RunbookError> {
+                let v = need(v)?;
+                duration::parse(&v).map_err(|e| err(l, c, format!("attribute `{key}`: {e}")))
+            };
+            match key.as_str() {
+                "readonly" => attrs.readonly = true,
+                "destructive" => attrs.destructive = true,
+                "id" => attrs.id = Some(need(&value)?),
+                "rollback" => attrs.rollback = Some(need(&value)?),
+                "timeout" => attrs.timeout = Some(dur(&value)?),
+                "eta" => attrs.eta = Some(dur(&value)?),
+                "confirm" => {
+                    let v = need(&value)?;
+                    let confirm = if v == "yes" {
+                        Confirm::Yes
+                    } else if let Some(t) = v.strip_prefix("typed:") {
+                        if t.len() >= 2
+                            && (t.starts_with('"') && t.ends_with('"')
+                                || t.starts_with('\'') && t.ends_with('\''))
+                        {
+                            Confirm::TypedText(t[1..t.len() - 1].to_string())
+                        } else if t.is_empty() {
+                            return Err(err(
+                                l,
+                                c,
+                                "confirm=typed: needs a parameter name or a \"quoted text\"".into(),
+                            ));
+                        } else if params.iter().any(|p| p.name == t) {
+                            Confirm::TypedParam(t.to_string())
+                        } else {
+                            return Err(err(
+                                l,
+                                c,
+                                format!(
+                                    "confirm=typed:{t} names an undeclared parameter `{t}` (declare it under `params`, or quote a literal: typed:\"{t}\")"
+                                ),
+                            ));
+                        }
+                    } else {
+                        return Err(err(
+                            l,
+                            c,
+                            format!("bad confirm `{v}` (expected yes, typed:<param> or typed:\"<text>\")"),
+                        ));
+                    };
+                    attrs.confirm = Some(confirm);
+                }
+                _ => {
+                    return Err(err(
+                        l,
+                        c,
+                        format!(
+                            "unknown attribute `{key}` (expected readonly, destructive, confirm=, timeout=, eta=, rollback=, id=)"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if attrs.readonly && attrs.destructive {
+        let (l, c) = attr_pos(raw, lines, 0);
+        return Err(err(l, c, "a block cannot be both readonly and destructive".into()));
+    }
+    let script = if lang == "console" { console_commands(&raw.literal) } else { raw.literal.clone() };
+    let (verdict, why) = classify::classify(&script);
+    let (safety, reason) = if attrs.destructive {
+        (Safety::Destructive, "marked destructive".to_string())
+    } else if attrs.confirm.is_some() && verdict == Safety::ReadOnly {
+        (Safety::Destructive, "confirm= asks for a confirmation".to_string())
+    } else if attrs.readonly && verdict != Safety::ReadOnly {
+        (verdict, format!("marked readonly, but the classifier disagrees: {why}"))
+    } else if attrs.readonly {
+        (Safety::ReadOnly, format!("marked readonly ({why})"))
+    } else {
+        (verdict, why)
+    };
+    Ok(Block { line: raw.line, lang, script, attrs, safety, reason })
+}
+
+/// The commands of a `console` block: `$ ` lines without the prompt, plus the lines that
+/// continue them (after a trailing `\`, with an optional `> ` prompt); output is dropped.
+pub fn console_commands(text: &str) -> String {
+    let mut out = String::new();
+    let mut continuing = false;
+    for line in text.lines() {
+        let t = line.trim_start();
+        let kept = if let Some(cmd) = t.strip_prefix("$ ") {
+            Some(cmd)
+        } else if t == "$" {
+            Some("")
+        } else if continuing {
+            Some(t.strip_prefix("> ").unwrap_or(t))
+        } else {
+            None
+        };
+        match kept {
+            Some(cmd) => {
+                out.push_str(cmd);
+                out.push('\n');
+                continuing = cmd.trim_end().ends_with('\\');
+            }
+            None => continuing = false,
+        }
+    }
+    out
+}
+
+fn build_verify(raw: &RawCode, lines: &[&str], err: &ErrFn) -> Result<VerifyBlock, RunbookError> {
+    let mut hold_for = Duration::ZERO;
+    let mut timeout = Duration::from_secs(300);
+    for (key, value, off) in tokens(attr_text(&raw.info).unwrap_or("")) {
+        let (l, c) = attr_pos(raw, lines, off);
+        let dur = |v: &Option<String>| -> Result<Duration, RunbookError> {
+            let v = v.clone().unwrap_or_default();
+            duration::parse(&v).map_err(|e| err(l, c, format!("attribute `{key}`: {e}")))
+        };
+        match key.as_str() {
+            "verify" => {}
+            "for" => hold_for = dur(&value)?,
+            "timeout" => timeout = dur(&value)?,
+            _ => {
+                return Err(err(
+                    l,
+                    c,
+                    format!("unknown attribute `{key}` on a promql block (expected verify, for=, timeout=)"),
+                ));
+            }
+        }
+    }
+    let query = raw.literal.trim().to_string();
+    if query.is_empty() {
+        return Err(err(raw.line, raw.col, "empty promql verify block".into()));
+    }
+    Ok(VerifyBlock { line: raw.line, query, hold_for, timeout })
+}
+
+/// A step id from a heading: lower case, words joined by `-`.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "step".into() } else { out }
+}
