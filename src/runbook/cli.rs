@@ -1,24 +1,355 @@
-//! `opsdeck runbook ...` and `opsdeck audit verify`. (Being built: the runbook runtime work.)
-use clap::Subcommand;
-use std::path::PathBuf;
+//! `opsdeck runbook list|show|run|resume|report` and `opsdeck audit verify`.
+//!
+//! Exit status: 0 success (a run completed; a journal intact), 1 a run that did not
+//! complete (aborted, failed, refused, rolled back) or a journal that does not verify,
+//! 2 bad usage (unknown runbook, invalid parameters).
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
+use super::driver::Runtime;
+use super::journal::{self, Journal, Who};
+use super::load;
+use super::machine::{Machine, Operator, Outcome, RunOptions, validate_params};
+use super::types::Runbook;
+use super::verify::PromQuery;
 use crate::cli::ScreenArgs;
+use crate::config::types::Config;
 
 #[derive(Debug, Subcommand)]
 pub enum RunbookCmd {
     /// List runbooks: title, intent, steps, destructive count.
     List,
+    /// Show a parsed runbook: steps, commands, classification with the reason, params.
+    Show {
+        /// A runbook file, or the file name without `.md`.
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a runbook step by step (plain mode: lines on stdout, answers on stdin).
+    Run(RunArgs),
+    /// Continue a run whose process died, from its journal.
+    Resume {
+        run_id: String,
+        /// Plain mode (the only mode for now).
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Write the after-action report of a run in Markdown.
+    Report {
+        run_id: String,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A runbook file, or the file name without `.md`.
+    pub name: String,
+    /// A parameter, `name=value` (repeatable). It reaches commands only as the
+    /// environment variable NAME (upper-cased, non-alphanumerics as `_`).
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// The justification (ticket id); asked for when missing and needed.
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// Drill: destructive commands are printed, not executed (unless OPSDECK_SIM_URL
+    /// points at the demo simulator); steps are timed against their eta.
+    #[arg(long)]
+    pub drill: bool,
+    /// Plain mode (the only mode for now; the TUI pane comes later).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// Check a journal's hash chain; names the first bad record.
+    /// Check a journal's hash chain; names the first bad record. Without FILE: every
+    /// journal in the state directory.
     Verify { file: Option<PathBuf> },
 }
 
-pub fn runbook(_s: &ScreenArgs, _c: RunbookCmd) -> anyhow::Result<i32> {
-    anyhow::bail!("runbook is not built yet")
+pub fn runbook(s: &ScreenArgs, c: RunbookCmd) -> anyhow::Result<i32> {
+    match c {
+        RunbookCmd::List => list(s),
+        RunbookCmd::Show { name, json } => show(s, &name, json),
+        RunbookCmd::Run(a) => run(s, a),
+        RunbookCmd::Resume { run_id, .. } => resume(s, &run_id),
+        RunbookCmd::Report { run_id, out } => report(&run_id, out.as_deref()),
+    }
 }
-pub fn audit(_s: &ScreenArgs, _c: AuditCmd) -> anyhow::Result<i32> {
-    anyhow::bail!("audit is not built yet")
+
+pub fn audit(_s: &ScreenArgs, c: AuditCmd) -> anyhow::Result<i32> {
+    let AuditCmd::Verify { file } = c;
+    let files = match file {
+        Some(f) => vec![f],
+        None => {
+            let dir = crate::util::paths::state_dir();
+            let all = journal::list_journals(&dir).with_context(|| dir.display().to_string())?;
+            if all.is_empty() {
+                println!("no journals in {}", journal::runs_dir(&dir).display());
+            }
+            all
+        }
+    };
+    let mut bad = 0;
+    for f in &files {
+        match journal::verify_file(f) {
+            Ok(n) => println!("{}: ok, {n} records, chain intact", f.display()),
+            Err(e) => {
+                bad += 1;
+                println!("{}:{}: BAD: {}", f.display(), e.line, e.reason);
+            }
+        }
+    }
+    Ok(if bad == 0 { 0 } else { 1 })
+}
+
+/// The config if one exists (an explicit `--config` must load).
+fn config(s: &ScreenArgs) -> anyhow::Result<Config> {
+    let path = crate::config::load::resolve_path(s.config.as_deref());
+    if s.config.is_none() && std::env::var_os("OPSDECK_CONFIG").is_none() && !path.exists() {
+        return Ok(Config::default());
+    }
+    crate::config::load::load_file(&path)
+        .map_err(|errs| anyhow::anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
+}
+
+fn list(s: &ScreenArgs) -> anyhow::Result<i32> {
+    let cfg = config(s)?;
+    let files = load::find_all(&cfg.runbooks.dirs);
+    if files.is_empty() {
+        println!("no runbooks in {}", dirs_text(&cfg.runbooks.dirs));
+        return Ok(0);
+    }
+    println!("{:<28} {:>5} {:>11}  TITLE / INTENT", "NAME", "STEPS", "DESTRUCTIVE");
+    for f in files {
+        let name = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        match load::load_file(&f) {
+            Ok(rb) => {
+                let d = rb.steps.iter().filter(|s| s.is_destructive()).count();
+                println!("{name:<28} {:>5} {d:>11}  {}", rb.steps.len(), rb.title);
+                if let Some(i) = &rb.intent {
+                    println!("{:<47}  {i}", "");
+                }
+            }
+            Err(e) => println!("{name:<28} error: {e:#}"),
+        }
+    }
+    Ok(0)
+}
+
+fn dirs_text(d: &[PathBuf]) -> String {
+    d.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn find(s: &ScreenArgs, name: &str) -> anyhow::Result<(Config, Runbook)> {
+    let cfg = config(s)?;
+    let path = load::resolve(name, &cfg.runbooks.dirs)?;
+    let rb = load::load_file(&path)?;
+    Ok((cfg, rb))
+}
+
+fn show(s: &ScreenArgs, name: &str, json: bool) -> anyhow::Result<i32> {
+    let (_, rb) = match find(s, name) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("opsdeck: {e:#}");
+            return Ok(2);
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rb)?);
+        return Ok(0);
+    }
+    println!("{} ({})", rb.title, rb.path.display());
+    if let Some(i) = &rb.intent {
+        println!("intent: {i}");
+    }
+    for p in &rb.params {
+        println!(
+            "param {} ({:?}){}{}",
+            p.name,
+            p.kind,
+            p.default.as_ref().map(|d| format!(" default {d}")).unwrap_or_default(),
+            p.pattern.as_ref().map(|d| format!(" pattern {d}")).unwrap_or_default()
+        );
+    }
+    for (i, st) in rb.steps.iter().enumerate() {
+        println!("\nstep {} [{}] {} (line {})", i + 1, st.id, st.title, st.line);
+        for b in &st.blocks {
+            println!("  block line {}: {:?}: {}", b.line, b.safety, b.reason);
+            for l in b.script.lines() {
+                println!("    {l}");
+            }
+        }
+        for v in &st.verify {
+            println!("  verify line {}: {}", v.line, v.query);
+        }
+    }
+    Ok(0)
+}
+
+fn operator() -> Operator {
+    let mut gids = nix::unistd::getgroups().unwrap_or_default();
+    gids.push(nix::unistd::getgid());
+    gids.push(nix::unistd::getegid());
+    let mut groups: Vec<String> = gids
+        .into_iter()
+        .filter_map(|g| nix::unistd::Group::from_gid(g).ok().flatten().map(|g| g.name))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    Operator { who: Who::current(), groups }
+}
+
+/// `20261123T031400Z-traffic-drain-1a2b`.
+fn new_run_id(rb: &Runbook, now: chrono::DateTime<chrono::Utc>) -> String {
+    let stem = rb.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let salt = journal::sha256_hex(format!("{}{}{now:?}", std::process::id(), rb.file_hash).as_bytes());
+    format!("{}-{stem}-{}", now.format("%Y%m%dT%H%M%SZ"), &salt[..4])
+}
+
+fn prom(cfg: &Config) -> Option<PromQuery> {
+    let src = cfg.prometheus.first()?;
+    match PromQuery::from_source(src) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("warning: prometheus `{}`: {e:#}; verify blocks will be unknown", src.name);
+            None
+        }
+    }
+}
+
+fn run(s: &ScreenArgs, a: RunArgs) -> anyhow::Result<i32> {
+    let (cfg, rb) = match find(s, &a.name) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("opsdeck: {e:#}");
+            return Ok(2);
+        }
+    };
+    let mut given = BTreeMap::new();
+    for p in &a.params {
+        let Some((k, v)) = p.split_once('=') else {
+            eprintln!("opsdeck: --param `{p}`: expected name=value");
+            return Ok(2);
+        };
+        given.insert(k.trim().to_string(), v.to_string());
+    }
+    let params = match validate_params(&rb, &given) {
+        Ok(p) => p,
+        Err(errs) => {
+            for e in errs {
+                eprintln!("opsdeck: {}: {e}", rb.path.display());
+            }
+            return Ok(2);
+        }
+    };
+    let now = chrono::Utc::now();
+    let run_id = new_run_id(&rb, now);
+    let op = operator();
+    let state = crate::util::paths::state_dir();
+    let journal =
+        Journal::create(&state, &run_id, op.who.clone(), &rb.path, &rb.file_hash).map_err(|e| e.to_string());
+    println!("run {run_id}: {} ({})", rb.title, rb.path.display());
+    match &journal {
+        Ok(j) => println!("journal {}", j.path().display()),
+        Err(e) => println!("WARNING: journal cannot be written ({e}): destructive steps will refuse to run"),
+    }
+    if a.drill {
+        println!("DRILL: destructive commands are printed, not executed{}", sim_note());
+    }
+    let opts = RunOptions { run_id, drill: a.drill, simulator: simulator() };
+    let (m, fx) = Machine::start(rb, opts, op, params, a.justification, now);
+    drive(&cfg, m, fx, journal)
+}
+
+fn simulator() -> bool {
+    std::env::var_os("OPSDECK_SIM_URL").is_some_and(|v| !v.is_empty())
+}
+
+fn sim_note() -> &'static str {
+    if simulator() { " (OPSDECK_SIM_URL is set: they run against the simulator)" } else { "" }
+}
+
+fn drive(
+    cfg: &Config,
+    m: Machine,
+    fx: Vec<super::machine::Effect>,
+    journal: Result<Journal, String>,
+) -> anyhow::Result<i32> {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let outcome = rt.block_on(async {
+        let (runtime, events) = Runtime::new(journal, prom(cfg), cfg.runbooks.webhook.as_deref());
+        let mut out = std::io::stdout();
+        super::plain::drive(m, fx, runtime, events, super::plain::stdin_lines(), &mut out).await
+    });
+    let _ = std::io::stdout().flush();
+    // Do not wait for the stdin thread.
+    rt.shutdown_background();
+    Ok(if outcome == Outcome::Completed { 0 } else { 1 })
+}
+
+fn resume(s: &ScreenArgs, run_id: &str) -> anyhow::Result<i32> {
+    let cfg = config(s)?;
+    let path = journal::journal_path(&crate::util::paths::state_dir(), run_id);
+    let op = operator();
+    let (j, records) = match Journal::reopen(&path, op.who.clone()) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("opsdeck: cannot resume: {e}");
+            return Ok(1);
+        }
+    };
+    let first = &records[0];
+    let rb = load::load_file(&first.runbook)?;
+    let opts = RunOptions { run_id: run_id.to_string(), drill: first.entry.drill, simulator: simulator() };
+    let (m, fx) = match Machine::resume(rb, opts, op, &records, chrono::Utc::now()) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("opsdeck: cannot resume {run_id}: {e}");
+            return Ok(1);
+        }
+    };
+    println!("run {run_id}: resuming {} ({})", m.runbook().title, m.runbook().path.display());
+    println!("journal {}", path.display());
+    for (i, (st, step)) in m.steps().iter().zip(&m.runbook().steps).enumerate() {
+        println!(
+            "  step {} {}: {}{}",
+            i + 1,
+            step.title,
+            serde_json::to_string(&st.state).unwrap_or_default().trim_matches('"'),
+            st.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        );
+    }
+    drive(&cfg, m, fx, Ok(j))
+}
+
+fn report(run_id: &str, out: Option<&Path>) -> anyhow::Result<i32> {
+    let path = journal::journal_path(&crate::util::paths::state_dir(), run_id);
+    let records = match journal::read_verified(&path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("opsdeck: {e}");
+            return Ok(1);
+        }
+    };
+    let rb = records.first().and_then(|r| load::load_file(&r.runbook).ok());
+    let md = super::report::render(&records, rb.as_ref());
+    match out {
+        Some(f) => {
+            std::fs::write(f, md).with_context(|| f.display().to_string())?;
+            println!("report written to {}", f.display());
+        }
+        None => print!("{md}"),
+    }
+    Ok(0)
 }

@@ -3,9 +3,18 @@
 pub mod classify;
 pub mod cli;
 pub mod discover;
+pub mod driver;
+pub mod exec;
+pub mod journal;
 pub mod lint;
+pub mod load;
+pub mod machine;
 pub mod parse;
+pub mod plain;
+pub mod report;
 pub mod types;
+pub mod verify;
+pub mod webhook;
 
 pub use parse::{RunbookError, parse_file, parse_str};
 pub use types::*;
