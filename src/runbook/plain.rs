@@ -18,6 +18,7 @@ use super::driver::{Runtime, RuntimeEvent};
 use super::exec::Stream;
 use super::machine::{Effect, Expect, Input, Machine, Outcome, Phase, RunState};
 use crate::util::duration::format_compact;
+use crate::util::text::sanitize;
 
 /// Reads stdin lines on a thread; `None` is end of input.
 pub fn stdin_lines() -> mpsc::UnboundedReceiver<Option<String>> {
@@ -69,7 +70,9 @@ pub async fn drive(
         }
         let waiting_for_operator = prompt(&m).is_some();
         if let Some(p) = prompt(&m).filter(|_| need_prompt) {
-            let _ = writeln!(out, "{p}");
+            for l in p.lines() {
+                let _ = writeln!(out, "{}", sanitize(l));
+            }
             let _ = out.flush();
             need_prompt = false;
         }
@@ -77,7 +80,7 @@ pub async fn drive(
             ev = events.recv() => match ev {
                 Some(RuntimeEvent::Output(l)) => {
                     let mark = if l.stream == Stream::Stderr { "!" } else { "|" };
-                    let _ = writeln!(out, "  {mark} {}", l.text);
+                    let _ = writeln!(out, "  {mark} {}", sanitize(&l.text));
                     None
                 }
                 Some(RuntimeEvent::Warning(w)) => { let _ = writeln!(out, "{w}"); None }
@@ -279,13 +282,15 @@ fn show(m: &Machine, done: &[Effect], out: &mut (dyn Write + Send), outcome: &mu
                     _ => None,
                 };
                 if let Some(l) = line {
-                    let _ = writeln!(out, "{l}");
+                    for l in l.lines() {
+                        let _ = writeln!(out, "{}", sanitize(l));
+                    }
                 }
             }
             Effect::DrillPrint { script, env, .. } => {
                 let _ = writeln!(out, "DRILL: would run (not executed):");
                 for l in script.lines() {
-                    let _ = writeln!(out, "    {l}");
+                    let _ = writeln!(out, "    {}", sanitize(l));
                 }
                 for (k, v) in env {
                     let _ = writeln!(out, "    env {k}={v:?}");

@@ -175,6 +175,23 @@ pub fn truncate_width(s: &str, max_cols: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `sanitize` applied to each line: line feeds are kept (a `\r\n` becomes `\n`), everything
+/// else as in `sanitize`. For multi-line outside text printed as lines (command output,
+/// annotations, an exported timeline).
+pub fn sanitize_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && needs_work(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&sanitize(line.strip_suffix('\r').unwrap_or(line)));
+    }
+    Cow::Owned(out)
+}
+
 /// `sanitize` then `truncate_width`: what a pane does with one line of outside text.
 pub fn display_line(s: &str, max_cols: usize) -> String {
     truncate_width(&sanitize(s), max_cols).into_owned()
@@ -351,6 +368,14 @@ mod tests {
         let t = display_line(&huge, 40);
         assert_eq!(t.width(), 40);
         assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn sanitize_lines_keeps_line_feeds_only() {
+        assert!(matches!(sanitize_lines("a\nb\n"), Cow::Borrowed("a\nb\n")));
+        assert_eq!(sanitize_lines("a\r\nb\x1b[2J\nc\rd\n"), "a\nb\nc d\n");
+        // A sequence cannot span lines: each line is sanitized on its own.
+        assert_eq!(sanitize_lines("x\x1b]0;title\ny"), "x\ny");
     }
 
     #[test]
