@@ -264,3 +264,39 @@ fn errors_come_in_file_order_and_display_as_file_line_col() {
     assert_eq!(errs[0].to_string().split(": ").next(), Some("t.toml:1:1"));
     assert!(errs[1].to_string().starts_with("t.toml:3:8: `poll`"));
 }
+
+#[test]
+fn integers_are_accepted_where_numbers_are_expected() {
+    let text = format!(
+        "{PROM}[[health]]\nservice = \"api\"\nerror_rate = 'e'\nslo = 99\nerror_warn = 2\nerror_crit = 10\nsaturation_warn = 90\n"
+    );
+    let c = parse_str(&text, "t.toml").unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!((c.health[0].slo, c.health[0].error_warn, c.health[0].error_crit), (99.0, 2.0, 10.0));
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn on_arbitrary_text(text in "\\PC{0,200}") {
+            let _ = parse_str(&text, "t.toml");
+        }
+
+        /// Dropping any line of a valid config gives a config or errors placed inside it.
+        #[test]
+        fn on_the_design_example_without_one_line(drop in 0usize..120) {
+            let lines: Vec<&str> = DESIGN_EXAMPLE.lines().collect();
+            let text: String = lines.iter().enumerate().filter(|(i, _)| *i != drop % lines.len()).map(|(_, l)| format!("{l}\n")).collect();
+            if let Err(errs) = parse_str(&text, "t.toml") {
+                prop_assert!(!errs.is_empty());
+                for e in errs {
+                    prop_assert!(e.line >= 1 && e.line <= lines.len() && e.column >= 1, "{e}");
+                }
+            }
+        }
+    }
+}

@@ -252,3 +252,91 @@ availability = '100 * avg(up)'
     assert_eq!(by(&s["health"], "service", "on-the-dead-source")["state"], "UNKNOWN");
     assert!(approx(&by(&s["health"], "service", "up")["availability"], 100.0), "{s:#}");
 }
+
+#[test]
+fn a_status_page_served_over_http_shows_what_needs_attention() {
+    let Some(b) = backends("a_status_page_served_over_http_shows_what_needs_attention") else { return };
+    let Ok(dir) = std::env::var("OPSDECK_TEST_BACKEND_DIR") else {
+        assert!(
+            std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"),
+            "OPSDECK_TEST_BACKEND_DIR unset"
+        );
+        eprintln!("skip: OPSDECK_TEST_BACKEND_DIR unset");
+        return;
+    };
+    // The backends' static server (the one serving /metrics) serves STATE_DIR/www.
+    let sub = unique("statuspage");
+    let www = std::path::Path::new(&dir).join("www").join(&sub);
+    std::fs::create_dir_all(&www).unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/statuspage/github-summary-2022-11-25-incident.json"
+    );
+    std::fs::copy(fixture, www.join("summary.json")).unwrap();
+    let base = b.metrics.trim_end_matches("/metrics");
+    let config = format!(
+        "[[statuspage]]\nname = \"GitHub\"\nurl = \"{base}/{sub}/summary.json\"\n\
+         [[statuspage]]\nname = \"Missing\"\nurl = \"{base}/{sub}/nope.json\"\n"
+    );
+    let (out, s) = snapshot(&config, &[]);
+    std::fs::remove_dir_all(&www).ok();
+    assert_eq!(out.status.code(), Some(1), "the missing page fails: {s:#}");
+    let missing = by(&s["sources"], "name", "Missing");
+    assert_eq!(missing["status"], "failing");
+    assert!(missing["reason"].as_str().unwrap().starts_with("HTTP 404"), "{missing}");
+    assert_eq!(by(&s["sources"], "name", "GitHub")["status"], "fresh");
+
+    assert_eq!(s["statuspages"].as_array().unwrap().len(), 1, "{:#}", s["statuspages"]);
+    let gh = &s["statuspages"][0];
+    assert_eq!(gh["name"], "GitHub");
+    assert_eq!(gh["indicator"], "minor");
+    assert_eq!(gh["description"], "Minor Service Outage");
+    assert_eq!(
+        gh["components_not_operational"],
+        serde_json::json!([{ "name": "Packages", "status": "partial_outage" }])
+    );
+    let inc = &gh["incidents"][0];
+    assert_eq!(inc["name"], "Incident with Packages and Pages");
+    assert_eq!(inc["impact"], "major");
+    assert_eq!(inc["status"], "investigating");
+    assert_eq!(inc["updated_at"], "2022-11-25T15:50:04.970Z");
+    assert!(
+        inc["latest_update"]
+            .as_str()
+            .unwrap()
+            .starts_with("Packages is now experiencing degraded performance")
+    );
+    assert_eq!(gh["maintenances"], serde_json::json!([]));
+}
+
+/// In-process: the plan's range queries reach the real Prometheus and come back as the
+/// screen-only sparklines (not in the JSON).
+#[test]
+fn sparklines_come_from_range_queries() {
+    let Some(b) = backends("sparklines_come_from_range_queries") else { return };
+    let config = format!(
+        "[[prometheus]]\nname = \"prod\"\nurl = \"{prom}\"\n\
+         [[health]]\nservice = \"files\"\navailability = '100 * avg(up{{job=\"metrics-file\"}})'\n\
+         [[community]]\nname = \"Lab\"\nquery = 'sum(obs_test_temperature_celsius{{room=\"lab\"}})'\n\
+         [moderation]\ndepth = 'sum by (code) (obs_test_requests_total)'\ninflow = 'vector(1)'\nthroughput = 'vector(20)'\n",
+        prom = b.prom
+    );
+    let cfg = opsdeck::config::parse_str(&config, "t.toml").unwrap();
+    let now = chrono::Utc::now();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let outcomes = rt.block_on(opsdeck::snapshot::poll_all(&opsdeck::snapshot::plans(&cfg), now));
+    let s = opsdeck::snapshot::assemble(&cfg, &outcomes, now);
+    assert!(!opsdeck::snapshot::any_failed(&s), "{:?}", s.sources);
+    assert!(s.sources[0].query_errors.is_empty(), "{:?}", s.sources[0].query_errors);
+    let spark = &s.health[0].sparkline;
+    assert!(!spark.is_empty() && spark.len() <= 61, "{spark:?}");
+    assert!(spark.iter().all(|v| *v == 100.0), "{spark:?}");
+    assert!(s.community[0].sparkline.iter().all(|v| *v == 21.5) && !s.community[0].sparkline.is_empty());
+    let depth = &s.moderation.as_ref().unwrap().depth_history;
+    assert!(!depth.is_empty() && depth.iter().all(|v| *v == 1030.0), "{depth:?}");
+    assert_eq!(
+        s.moderation.as_ref().unwrap().breach_in_s,
+        None,
+        "wait 51.5 min is under the 2 h SLA and throughput 20/min keeps up with inflow 1/min"
+    );
+}

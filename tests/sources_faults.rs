@@ -195,9 +195,16 @@ async fn http_500_and_503_without_an_api_body() {
     for status in [500, 503] {
         let (addr, _) = serve(Fault::Answer(status, "text/plain", "upstream connect error".into())).await;
         let e = reason(&prom("p", addr)).await;
-        assert_eq!(e.to_string(), format!("HTTP {status}"));
+        assert_eq!(e.to_string(), format!("HTTP {status}: upstream connect error"));
     }
-    // Alertmanager and scrape sources keep a short plain-text detail.
+    // An HTML error page says nothing useful: just the status.
+    let (addr, _) =
+        serve(Fault::Answer(503, "text/html", "<html><body>503 Service Unavailable</body></html>".into()))
+            .await;
+    assert_eq!(reason(&prom("p", addr)).await.to_string(), "HTTP 503");
+    // Mimir without a tenant header; Alertmanager and scrape sources keep the detail too.
+    let (addr, _) = serve(Fault::Answer(401, "text/plain", "no org id\n".into())).await;
+    assert_eq!(reason(&prom("p", addr)).await.to_string(), "HTTP 401: no org id");
     let (addr, _) = serve(Fault::Answer(503, "text/plain", "Service Unavailable".into())).await;
     let e =
         reason(&plan(SourceKind::Alertmanager, "am", format!("http://{addr}"), Duration::from_secs(1))).await;
@@ -318,8 +325,8 @@ async fn healthy_source_stays_fresh_while_others_fail() {
     let mut sources = vec![prom("healthy", healthy), prom("refused", refused)];
     for (name, fault) in [
         ("silent", Fault::Silent),
-        ("http500", Fault::Answer(500, "text/plain", "x".into())),
-        ("http503", Fault::Answer(503, "text/plain", "x".into())),
+        ("http500", Fault::Answer(500, "text/html", "<html>Internal Server Error</html>".into())),
+        ("http503", Fault::Answer(503, "text/html", "<html>Service Unavailable</html>".into())),
         ("truncated", Fault::Answer(200, "application/json", VECTOR[..80].into())),
         ("html", Fault::Answer(200, "text/html", "<html></html>".into())),
         ("slow", Fault::Slow(Duration::from_millis(20), VECTOR.into())),

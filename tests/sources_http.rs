@@ -367,3 +367,98 @@ async fn unknown_ca_names_the_ca_file_option_and_ca_file_fixes_it() {
     let e = poll_once(&plan, Utc::now()).await.result.unwrap_err();
     assert_eq!(e.to_string(), "ca_file /nonexistent/ca.pem: no such file");
 }
+
+/// Answers every request with `status`, extra header lines and `body`.
+async fn raw_server(status: u16, headers: String, body: String) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let (headers, body) = (headers.clone(), body.clone());
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16384];
+                let _ = sock.read(&mut buf).await;
+                let resp = format!(
+                    "HTTP/1.1 {status} X\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = sock.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn statuspage_follows_redirects() {
+    let summary = include_str!("fixtures/statuspage/synthetic-summary-all-states.json").to_string();
+    let target = raw_server(200, "Content-Type: application/json\r\n".into(), summary).await;
+    let moved =
+        raw_server(301, format!("Location: http://{target}/api/v2/summary.json\r\n"), String::new()).await;
+    let plan = SourcePlan {
+        kind: SourceKind::Statuspage,
+        spec: SourceSpec {
+            name: "discord".into(),
+            url: format!("http://{moved}/api/v2/summary.json"),
+            ..Default::default()
+        },
+        defaults: Defaults::default(),
+        plan: QueryPlan::default(),
+    };
+    let o = poll_once(&plan, Utc::now()).await;
+    let Ok(PollData::Status(s)) = o.result else { panic!("{:?}", o.result) };
+    assert_eq!((s.page_name.as_str(), s.indicator), ("Example Cloud", opsdeck::sources::Indicator::Major));
+    // Rate limiting is an HTTP error like any other.
+    let limited = raw_server(429, "Content-Type: text/plain\r\n".into(), "Too Many Requests".into()).await;
+    let plan = SourcePlan {
+        spec: SourceSpec { url: format!("http://{limited}/api/v2/summary.json"), ..plan.spec },
+        ..plan
+    };
+    assert_eq!(
+        poll_once(&plan, Utc::now()).await.result.unwrap_err().to_string(),
+        "HTTP 429: Too Many Requests"
+    );
+}
+
+#[tokio::test]
+async fn scrape_chooses_the_parser_by_content_type() {
+    // OpenMetrics: float-second timestamps and `_total` samples under a TYPE without suffix.
+    let om = "# TYPE jobs counter\njobs_total{queue=\"a,b\"} 4 1795385782.5\njobs_created{queue=\"a,b\"} 1795385000\n# EOF\n";
+    let addr = raw_server(
+        200,
+        "Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n".into(),
+        om.into(),
+    )
+    .await;
+    let spec = SourceSpec { name: "om".into(), url: format!("http://{addr}/metrics"), ..Default::default() };
+    let samples = opsdeck::sources::scrape::ScrapeClient::new(&spec, &Defaults::default())
+        .unwrap()
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(samples[0].name, "jobs_total");
+    assert_eq!(samples[0].labels["queue"], "a,b");
+    assert_eq!(samples[0].timestamp, Some(1795385782.5));
+    // The text format: integer-millisecond timestamps.
+    let text = "jobs_total{queue=\"a\"} 4 1795385782500\n";
+    let addr = raw_server(200, "Content-Type: text/plain; version=0.0.4\r\n".into(), text.into()).await;
+    let spec = SourceSpec { name: "txt".into(), url: format!("http://{addr}/metrics"), ..Default::default() };
+    let samples = opsdeck::sources::scrape::ScrapeClient::new(&spec, &Defaults::default())
+        .unwrap()
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(samples[0].timestamp, Some(1795385782.5));
+    // A broken line is reported with its position.
+    let addr =
+        raw_server(200, "Content-Type: text/plain; version=0.0.4\r\n".into(), "ok 1\nbad{x=\"1\" 2\n".into())
+            .await;
+    let spec = SourceSpec { name: "bad".into(), url: format!("http://{addr}/metrics"), ..Default::default() };
+    let e = opsdeck::sources::scrape::ScrapeClient::new(&spec, &Defaults::default())
+        .unwrap()
+        .fetch()
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "invalid metrics text at line 2 column 11: expected `,` or `}` after a label");
+}

@@ -37,19 +37,29 @@ pub fn summary(path: &Path, c: &Config) -> String {
     )
 }
 
-/// Lint diagnostics for runbook files or folders, one line each (`file:line:col: message`).
-/// The runbook linter (`crate::runbook::lint`) is not part of this build yet, so every
-/// given path gets a diagnostic saying so rather than passing unchecked.
-// LEAD: wire `crate::runbook::lint` in here once the rbformat branch is merged.
-pub fn check_runbooks(paths: &[PathBuf]) -> Vec<String> {
+/// One runbook lint line. Errors make `opsdeck check` exit 2; warnings are printed only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunbookDiag {
+    pub error: bool,
+    /// `file:line:col: message`.
+    pub text: String,
+}
+
+/// Lint diagnostics for runbook files or folders. The runbook linter
+/// (`crate::runbook::lint`) is not part of this build yet, so every given path gets an
+/// error saying so rather than passing unchecked.
+// LEAD: once rbformat is merged, map `crate::runbook::lint::lint_paths(paths)` here:
+// `RunbookDiag { error: d.severity == Severity::Error, text: d.to_string() }`.
+pub fn check_runbooks(paths: &[PathBuf]) -> Vec<RunbookDiag> {
     paths
         .iter()
-        .map(|p| {
-            format!(
+        .map(|p| RunbookDiag {
+            error: true,
+            text: format!(
                 "{}: not checked: runbook linting is not available in this build yet \
                  (crate::runbook::lint is not merged)",
                 p.display()
-            )
+            ),
         })
         .collect()
 }

@@ -48,9 +48,23 @@ pub fn init(s: &ScreenArgs, a: &InitArgs) -> anyhow::Result<i32> {
 pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     let path = resolve_path(s.config.as_deref());
     let mut problems: Vec<String> = Vec::new();
-    let config =
-        check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok();
-    problems.extend(check_runbooks(&a.runbooks));
+    // `opsdeck check RUNBOOK...` with no config anywhere checks just the runbooks; a config
+    // that was asked for (--config, OPSDECK_CONFIG) or exists is always checked.
+    let asked = s.config.is_some() || std::env::var_os("OPSDECK_CONFIG").is_some();
+    let config = if a.runbooks.is_empty() || asked || path.exists() {
+        check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok()
+    } else {
+        None
+    };
+    let mut warnings = 0;
+    for d in check_runbooks(&a.runbooks) {
+        if d.error {
+            problems.push(d.text);
+        } else {
+            eprintln!("{}", d.text);
+            warnings += 1;
+        }
+    }
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}");
@@ -60,6 +74,14 @@ pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     }
     if let Some(c) = config {
         println!("{}", summary(&path, &c));
+    }
+    if !a.runbooks.is_empty() {
+        let paths =
+            format!("{} runbook path{}", a.runbooks.len(), if a.runbooks.len() == 1 { "" } else { "s" });
+        match warnings {
+            0 => println!("{paths}: ok"),
+            n => println!("{paths}: ok, {n} warning{}", if n == 1 { "" } else { "s" }),
+        }
     }
     Ok(0)
 }

@@ -28,6 +28,8 @@ pub fn resolve_path(flag: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("opsdeck.toml"))
 }
 
+/// Reads and validates a config file. Relative token, password and CA file paths are taken
+/// relative to the config file's directory (so the config works from any working directory).
 pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![ConfigError {
@@ -37,7 +39,28 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
             message: format!("cannot read: {e}"),
         }]
     })?;
-    parse_str(&text, &path.display().to_string())
+    let mut config = parse_str(&text, &path.display().to_string())?;
+    if let Some(dir) = path.parent() {
+        rebase_files(&mut config, dir);
+    }
+    Ok(config)
+}
+
+/// Makes every relative credential or CA file path relative to `dir`.
+pub fn rebase_files(config: &mut Config, dir: &Path) {
+    let rebase = |p: &mut Option<PathBuf>| {
+        if let Some(path) = p.as_mut().filter(|p| p.is_relative()) {
+            *path = dir.join(&*path);
+        }
+    };
+    let sources = config.prometheus.iter_mut().chain(&mut config.scrape).chain(&mut config.alertmanager);
+    for s in sources.chain(&mut config.statuspage) {
+        rebase(&mut s.bearer_token_file);
+        rebase(&mut s.ca_file);
+        if let Some(b) = s.basic_auth.as_mut() {
+            rebase(&mut b.password_file);
+        }
+    }
 }
 
 /// Parses config text; `file` is only used in messages. Reports every problem it finds
@@ -77,6 +100,27 @@ mod tests {
         let c = parse_str("", "x.toml").unwrap();
         assert_eq!(c.defaults.poll.as_secs(), 5);
         assert_eq!(c.priority.map.get("critical").map(String::as_str), Some("P1"));
+    }
+
+    #[test]
+    fn relative_secret_files_are_relative_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("opsdeck.toml");
+        std::fs::write(
+            &path,
+            "[[prometheus]]\nname = \"p\"\nurl = \"https://h\"\nbearer_token_file = \"prom.token\"\n\
+             ca_file = \"/etc/ca.pem\"\n[[alertmanager]]\nname = \"a\"\nurl = \"http://h\"\n\
+             basic_auth = { username = \"u\", password_file = \"secrets/pw\" }\n",
+        )
+        .unwrap();
+        let c = load_file(&path).unwrap();
+        assert_eq!(
+            c.prometheus[0].bearer_token_file.as_deref(),
+            Some(dir.path().join("prom.token").as_path())
+        );
+        assert_eq!(c.prometheus[0].ca_file.as_deref(), Some(Path::new("/etc/ca.pem")));
+        let pw = c.alertmanager[0].basic_auth.as_ref().unwrap().password_file.as_deref();
+        assert_eq!(pw, Some(dir.path().join("secrets/pw").as_path()));
     }
 
     #[test]

@@ -32,10 +32,7 @@ impl PromClient {
 
     /// An instant query evaluated at `now - q.ago` (the API's `time` parameter).
     pub async fn query(&self, q: &InstantQuery, now: DateTime<Utc>) -> Result<QueryResponse, SourceError> {
-        let at = now - chrono::Duration::from_std(q.ago).unwrap_or(chrono::Duration::zero());
-        let form = [("query", q.query.clone()), ("time", format_time(at))];
-        let body = self.http.post_form("/api/v1/query", &form).await?;
-        parse_response(&body)
+        self.query_raw(q, now).await.map_err(Failure::into_error)
     }
 
     /// A range query from `start` to `end` every `step`. The step is raised when needed to
@@ -47,6 +44,23 @@ impl PromClient {
         end: DateTime<Utc>,
         step: Duration,
     ) -> Result<QueryResponse, SourceError> {
+        self.query_range_raw(query, start, end, step).await.map_err(Failure::into_error)
+    }
+
+    async fn query_raw(&self, q: &InstantQuery, now: DateTime<Utc>) -> Result<QueryResponse, Failure> {
+        let at = now - chrono::Duration::from_std(q.ago).unwrap_or(chrono::Duration::zero());
+        let form = [("query", q.query.clone()), ("time", format_time(at))];
+        let body = self.http.post_form("/api/v1/query", &form).await.map_err(Failure::Source)?;
+        decode(&body)
+    }
+
+    async fn query_range_raw(
+        &self,
+        query: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        step: Duration,
+    ) -> Result<QueryResponse, Failure> {
         let step = clamp_step(start, end, step);
         let form = [
             ("query", query.to_string()),
@@ -54,8 +68,8 @@ impl PromClient {
             ("end", format_time(end)),
             ("step", format_step(step)),
         ];
-        let body = self.http.post_form("/api/v1/query_range", &form).await?;
-        parse_response(&body)
+        let body = self.http.post_form("/api/v1/query_range", &form).await.map_err(Failure::Source)?;
+        decode(&body)
     }
 
     /// `GET /api/v1/status/buildinfo`: the server's version (Prometheus; Thanos, Mimir and
@@ -76,12 +90,12 @@ impl PromClient {
             return Ok(out);
         }
         for q in &plan.instant {
-            let r = self.query(q, now).await;
+            let r = self.query_raw(q, now).await;
             out.instant.insert(q.clone(), per_query(r)?);
         }
         for r in &plan.range {
             let (start, end) = range_bounds(r, now);
-            let res = self.query_range(&r.query, start, end, r.step).await;
+            let res = self.query_range_raw(&r.query, start, end, r.step).await;
             let res = per_query(res)?.and_then(|resp| match resp.data {
                 QueryData::Matrix(series) => Ok(series),
                 other => Err(format!("expected a matrix, got {}", data_kind(&other))),
@@ -92,15 +106,28 @@ impl PromClient {
     }
 }
 
+/// Why a query failed: the API refused this query (the server is fine), or the server could
+/// not be reached or did not answer with the API at all.
+enum Failure {
+    Api(SourceError),
+    Source(SourceError),
+}
+
+impl Failure {
+    fn into_error(self) -> SourceError {
+        match self {
+            Failure::Api(e) | Failure::Source(e) => e,
+        }
+    }
+}
+
 /// Splits a query result into "the source is fine, this query failed" (inner `Err`) and
 /// "the source failed" (outer `Err`).
-fn per_query(r: Result<QueryResponse, SourceError>) -> Result<Result<QueryResponse, String>, SourceError> {
+fn per_query(r: Result<QueryResponse, Failure>) -> Result<Result<QueryResponse, String>, SourceError> {
     match r {
         Ok(resp) => Ok(Ok(resp)),
-        Err(SourceError::Http { status, detail }) if !detail.is_empty() => {
-            Ok(Err(SourceError::Http { status, detail }.to_string()))
-        }
-        Err(e) => Err(e),
+        Err(Failure::Api(e)) => Ok(Err(e.to_string())),
+        Err(Failure::Source(e)) => Err(e),
     }
 }
 
@@ -171,7 +198,7 @@ pub fn parse_buildinfo(body: &Body) -> Result<BuildInfo, SourceError> {
         error: Option<String>,
     }
     let env: Env = body.json().map_err(|e| {
-        if body.is_success() { e } else { SourceError::Http { status: body.status, detail: String::new() } }
+        if body.is_success() { e } else { SourceError::Http { status: body.status, detail: body.excerpt() } }
     })?;
     match (env.status.as_str(), env.data) {
         ("success", Some(d)) => Ok(d),
@@ -251,26 +278,31 @@ pub fn parse_value(s: &str) -> Option<f64> {
 
 /// Decodes an API answer of any HTTP status. The `{status:"error", errorType, error}`
 /// envelope becomes `Http { status, detail: "<errorType>: <error>" }`; a body that is not
-/// the API's JSON becomes `Http { status, "" }` for an HTTP error and `BadJson` otherwise.
+/// the API's JSON becomes `Http { status, <first line of a plain-text body> }` for an HTTP
+/// error and `BadJson` otherwise.
 pub fn parse_response(body: &Body) -> Result<QueryResponse, SourceError> {
+    decode(body).map_err(Failure::into_error)
+}
+
+fn decode(body: &Body) -> Result<QueryResponse, Failure> {
     let env: Envelope = match body.json() {
         Ok(e) => e,
         Err(e) => {
-            return Err(if body.is_success() {
+            return Err(Failure::Source(if body.is_success() {
                 e
             } else {
-                SourceError::Http { status: body.status, detail: String::new() }
-            });
+                SourceError::Http { status: body.status, detail: body.excerpt() }
+            }));
         }
     };
     if env.status != "success" {
         let et = env.error_type.unwrap_or_else(|| "error".into());
         let msg = env.error.unwrap_or_default();
         let status = if body.is_success() { 500 } else { body.status };
-        return Err(SourceError::Http { status, detail: format!("{et}: {msg}") });
+        return Err(Failure::Api(SourceError::Http { status, detail: format!("{et}: {msg}") }));
     }
     let Some(data) = env.data else {
-        return Err(SourceError::Other("Prometheus answered success without data".into()));
+        return Err(Failure::Source(SourceError::Other("Prometheus answered success without data".into())));
     };
     let data = match data {
         WireData::Vector(v) => QueryData::Vector(
@@ -312,6 +344,38 @@ mod tests {
         let e = Utc.timestamp_opt(110_000, 0).unwrap();
         assert_eq!(clamp_step(s, e, Duration::from_secs(1)), Duration::from_secs(10));
         assert_eq!(clamp_step(s, e, Duration::from_secs(60)), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn native_histograms_and_newer_fields_do_not_break_decoding() {
+        let body = Body {
+            status: 200,
+            content_type: None,
+            bytes: br#"{"status":"success","infos":["PromQL info: metric might not be a counter"],
+              "data":{"resultType":"vector","result":[
+                {"metric":{"a":"1"},"histogram":[1795396625.5,{"count":"3","sum":"1.5","buckets":[[0,"0","1","3"]]}]},
+                {"metric":{"a":"2"},"value":[1795396625.5,"2"]}]}}"#
+                .to_vec(),
+        };
+        let r = parse_response(&body).unwrap();
+        match r.data {
+            QueryData::Vector(v) => {
+                assert_eq!(v.len(), 1, "a histogram sample has no scalar value and is skipped");
+                assert_eq!((v[0].labels["a"].as_str(), v[0].value), ("2", 2.0));
+            }
+            other => panic!("{other:?}"),
+        }
+        let body = Body {
+            status: 200,
+            content_type: None,
+            bytes: br#"{"status":"success","data":{"resultType":"matrix","result":[
+                {"metric":{},"histograms":[[1,{"count":"1","sum":"1"}]]}]}}"#
+                .to_vec(),
+        };
+        assert_eq!(
+            parse_response(&body).unwrap().data,
+            QueryData::Matrix(vec![Series { labels: Default::default(), points: vec![] }])
+        );
     }
 
     #[test]

@@ -84,3 +84,51 @@ pub fn evaluate(samples: &[ScrapedSample], plan: &QueryPlan, now: DateTime<Utc>)
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::types::{InstantQuery, RangeQuery};
+    use chrono::TimeZone;
+    use std::time::Duration;
+
+    #[test]
+    fn evaluate_sums_selectors_and_refuses_history() {
+        let samples = exposition::parse_samples(
+            "job:req:rate5m{path=\"/a,b\",code=\"500\"} 1.5\njob:req:rate5m{path=\"/a,b\",code=\"200\"} 10\n",
+        )
+        .unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 1, 20, 0).unwrap();
+        let q5 = InstantQuery::now("job:req:rate5m{path=\"/a,b\",code=~\"5..\"}");
+        let all = InstantQuery::now("job:req:rate5m");
+        let none = InstantQuery::now("job:req:rate5m{code=\"404\"}");
+        let bad = InstantQuery::now("rate(x[5m])");
+        let old = InstantQuery { query: "job:req:rate5m".into(), ago: Duration::from_secs(604_800) };
+        let plan = QueryPlan {
+            instant: vec![q5.clone(), all.clone(), none.clone(), bad.clone(), old.clone()],
+            range: vec![RangeQuery {
+                query: "job:req:rate5m".into(),
+                window: Duration::from_secs(3600),
+                step: Duration::from_secs(60),
+            }],
+        };
+        let m = evaluate(&samples, &plan, now);
+        let one = |q: &InstantQuery| match &m.instant[q].as_ref().unwrap().data {
+            QueryData::Vector(v) => v.iter().map(|s| (s.ts, s.value)).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let ts = now.timestamp() as f64;
+        assert_eq!(one(&q5), vec![(ts, 1.5)]);
+        assert_eq!(one(&all), vec![(ts, 11.5)]);
+        assert_eq!(one(&none), vec![]);
+        assert_eq!(
+            m.instant[&bad].as_ref().unwrap_err(),
+            "bad selector at column 5: unexpected text (a scrape source takes a selector, not a PromQL expression)"
+        );
+        assert_eq!(
+            m.instant[&old].as_ref().unwrap_err(),
+            "evaluating `job:req:rate5m` 168h ago needs a Prometheus source (a scrape source has no history)"
+        );
+        assert!(m.range["job:req:rate5m"].as_ref().unwrap_err().contains("needs a Prometheus source"));
+    }
+}
