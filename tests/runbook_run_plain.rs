@@ -51,8 +51,9 @@ fn empty_line_is_no_and_eof_is_never_yes() {
 fn typed_confirmation_runs_the_step_and_journals_it_first() {
     let ws = Ws::new("");
     ws.write_runbook("drain", &drain_runbook("confirm=typed:cluster"));
-    let out =
-        ws.run(&["runbook", "run", "drain", "--param", "cluster=eu-1"], "bad-ticket\nSRE-42\n\n\neu-1\n");
+    let mut c = ws.cmd(&["runbook", "run", "drain", "--param", "cluster=eu-1"]);
+    c.env("SSH_CLIENT", "192.0.2.7 51515 22");
+    let out = ws.run_cmd(c, "bad-ticket\nSRE-42\n\n\neu-1\n");
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.contains("justification refused"), "{out:?}");
     assert!(marker(&ws).exists(), "{out:?}");
@@ -63,6 +64,9 @@ fn typed_confirmation_runs_the_step_and_journals_it_first() {
     assert_eq!(recs[started]["justification"], "SRE-42");
     assert_eq!(recs[started]["params"]["cluster"], "eu-1");
     assert!(recs[started]["who"]["user"].as_str().is_some_and(|u| !u.is_empty()));
+    assert_eq!(recs[started]["who"]["ssh_client"], "192.0.2.7 51515 22");
+    assert!(recs[started]["time"].as_str().unwrap().ends_with('Z'), "UTC");
+    assert_eq!(recs[started]["file_hash"].as_str().unwrap().len(), 64);
     let fin = &recs[started + 1];
     assert_eq!(fin["event"], "block_finished");
     assert_eq!(fin["exit_code"], 0);

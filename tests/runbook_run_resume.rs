@@ -137,3 +137,32 @@ fn resume_refuses_a_changed_runbook() {
     assert_eq!(out.code, Some(1));
     assert!(out.stderr.contains("changed since the run started"), "{out:?}");
 }
+
+#[test]
+fn a_live_run_cannot_be_resumed_twice() {
+    let ws = Ws::new("");
+    ws.write_runbook("promote", RUNBOOK);
+    let mut child = ws
+        .cmd(&["runbook", "run", "promote", "--param", "cluster=db-1", "--justification", "INC-9"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    let first = lines.next().unwrap();
+    let run_id = run_id_of(&first);
+    // Wait for the first prompt: the run is alive and holds its journal.
+    for l in lines.by_ref() {
+        if l.starts_with("? ") {
+            break;
+        }
+    }
+    let out = ws.run(&["runbook", "resume", &run_id], "");
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stderr.contains("in use by another opsdeck process"), "{out:?}");
+    drop(stdin);
+    child.wait().unwrap();
+}

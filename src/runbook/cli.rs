@@ -120,27 +120,44 @@ fn config(s: &ScreenArgs) -> anyhow::Result<Config> {
         .map_err(|errs| anyhow::anyhow!(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
 }
 
+/// `writeln!` into a String (cannot fail).
+macro_rules! outln {
+    ($o:expr, $($t:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($t)*);
+    }};
+}
+
+/// Prints `text`; a closed stdout (`| head`) is not an error.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
 fn list(s: &ScreenArgs) -> anyhow::Result<i32> {
+    let mut o = String::new();
     let cfg = config(s)?;
-    let files = load::find_all(&cfg.runbooks.dirs);
+    let files = load::find_all(&cfg.runbooks)?;
     if files.is_empty() {
-        println!("no runbooks in {}", dirs_text(&cfg.runbooks.dirs));
+        outln!(o, "no runbooks in {}", dirs_text(&super::discover::runbook_dirs(&cfg.runbooks)));
         return Ok(0);
     }
-    println!("{:<28} {:>5} {:>11}  TITLE / INTENT", "NAME", "STEPS", "DESTRUCTIVE");
+    outln!(o, "{:<28} {:>5} {:>11}  TITLE / INTENT", "NAME", "STEPS", "DESTRUCTIVE");
     for f in files {
         let name = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         match load::load_file(&f) {
             Ok(rb) => {
                 let d = rb.steps.iter().filter(|s| s.is_destructive()).count();
-                println!("{name:<28} {:>5} {d:>11}  {}", rb.steps.len(), rb.title);
+                outln!(o, "{name:<28} {:>5} {d:>11}  {}", rb.steps.len(), rb.title);
                 if let Some(i) = &rb.intent {
-                    println!("{:<47}  {i}", "");
+                    outln!(o, "{:<47}  {i}", "");
                 }
             }
-            Err(e) => println!("{name:<28} error: {e:#}"),
+            Err(e) => outln!(o, "{name:<28} error: {e:#}"),
         }
     }
+    emit(&o);
     Ok(0)
 }
 
@@ -150,12 +167,13 @@ fn dirs_text(d: &[PathBuf]) -> String {
 
 fn find(s: &ScreenArgs, name: &str) -> anyhow::Result<(Config, Runbook)> {
     let cfg = config(s)?;
-    let path = load::resolve(name, &cfg.runbooks.dirs)?;
+    let path = load::resolve(name, &cfg.runbooks)?;
     let rb = load::load_file(&path)?;
     Ok((cfg, rb))
 }
 
 fn show(s: &ScreenArgs, name: &str, json: bool) -> anyhow::Result<i32> {
+    let mut o = String::new();
     let (_, rb) = match find(s, name) {
         Ok(x) => x,
         Err(e) => {
@@ -164,15 +182,17 @@ fn show(s: &ScreenArgs, name: &str, json: bool) -> anyhow::Result<i32> {
         }
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&rb)?);
+        outln!(o, "{}", serde_json::to_string_pretty(&rb)?);
+        emit(&o);
         return Ok(0);
     }
-    println!("{} ({})", rb.title, rb.path.display());
+    outln!(o, "{} ({})", rb.title, rb.path.display());
     if let Some(i) = &rb.intent {
-        println!("intent: {i}");
+        outln!(o, "intent: {i}");
     }
     for p in &rb.params {
-        println!(
+        outln!(
+            o,
             "param {} ({:?}){}{}",
             p.name,
             p.kind,
@@ -181,17 +201,18 @@ fn show(s: &ScreenArgs, name: &str, json: bool) -> anyhow::Result<i32> {
         );
     }
     for (i, st) in rb.steps.iter().enumerate() {
-        println!("\nstep {} [{}] {} (line {})", i + 1, st.id, st.title, st.line);
+        outln!(o, "\nstep {} [{}] {} (line {})", i + 1, st.id, st.title, st.line);
         for b in &st.blocks {
-            println!("  block line {}: {:?}: {}", b.line, b.safety, b.reason);
+            outln!(o, "  block line {}: {:?}: {}", b.line, b.safety, b.reason);
             for l in b.script.lines() {
-                println!("    {l}");
+                outln!(o, "    {l}");
             }
         }
         for v in &st.verify {
-            println!("  verify line {}: {}", v.line, v.query);
+            outln!(o, "  verify line {}: {}", v.line, v.query);
         }
     }
+    emit(&o);
     Ok(0)
 }
 
@@ -349,7 +370,7 @@ fn report(run_id: &str, out: Option<&Path>) -> anyhow::Result<i32> {
             std::fs::write(f, md).with_context(|| f.display().to_string())?;
             println!("report written to {}", f.display());
         }
-        None => print!("{md}"),
+        None => emit(&md),
     }
     Ok(0)
 }

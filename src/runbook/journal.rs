@@ -7,6 +7,8 @@
 //!   `seq` counts from 1 without gaps.
 //! - [`Journal::append`] writes one line and fsyncs before returning: a caller that gets
 //!   `Ok` may act on what the record says, never before.
+//! - An open [`Journal`] holds an exclusive `flock` on its file: a second process cannot
+//!   resume a run that is still going (an SSH session that dropped while its process lives).
 //! - [`verify_file`] names the first bad record: edited (own hash), removed or reordered
 //!   (seq), or re-hashed after an edit (the next record's `prev`). Truncation of the
 //!   last record cannot be seen from the file alone.
@@ -105,6 +107,8 @@ pub enum JournalError {
     Bad(VerifyError, PathBuf),
     #[error("journal {0}: no records")]
     Empty(PathBuf),
+    #[error("journal {0}: in use by another opsdeck process (the run is still going)")]
+    Locked(PathBuf),
 }
 
 /// The first bad record of a journal: 1-based line and why.
@@ -119,7 +123,7 @@ pub struct VerifyError {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
-    file: File,
+    file: nix::fcntl::Flock<File>,
     run_id: String,
     who: Who,
     runbook: PathBuf,
@@ -154,6 +158,7 @@ impl Journal {
         let io = |source| JournalError::Io { path: path.clone(), source };
         std::fs::create_dir_all(&dir).map_err(io)?;
         let file = OpenOptions::new().create_new(true).append(true).open(&path).map_err(io)?;
+        let file = lock(file, &path)?;
         Ok(Journal {
             path,
             file,
@@ -169,15 +174,16 @@ impl Journal {
     /// Opens an existing journal to continue it (resume). The chain must verify; returns
     /// the journal and its records. `who` is the operator who continues.
     pub fn reopen(path: &Path, who: Who) -> Result<(Journal, Vec<Record>), JournalError> {
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|source| JournalError::Io { path: path.to_path_buf(), source })?;
+        let file = lock(file, path)?;
         let records = read_verified(path)?;
         let first = records.first().ok_or_else(|| JournalError::Empty(path.to_path_buf()))?;
         let text = std::fs::read_to_string(path)
             .map_err(|source| JournalError::Io { path: path.to_path_buf(), source })?;
         let last_line = text.lines().rfind(|l| !l.is_empty()).unwrap_or_default();
-        let file = OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map_err(|source| JournalError::Io { path: path.to_path_buf(), source })?;
         let j = Journal {
             path: path.to_path_buf(),
             file,
@@ -225,6 +231,16 @@ impl Journal {
         self.prev = sha256_hex(line.as_bytes());
         Ok(record)
     }
+}
+
+fn lock(file: File, path: &Path) -> Result<nix::fcntl::Flock<File>, JournalError> {
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).map_err(|(_, e)| {
+        if e == nix::errno::Errno::EWOULDBLOCK {
+            JournalError::Locked(path.to_path_buf())
+        } else {
+            JournalError::Io { path: path.to_path_buf(), source: e.into() }
+        }
+    })
 }
 
 /// The line for a record: its JSON body with `"hash"` (SHA-256 of the body) appended.
@@ -345,8 +361,11 @@ mod tests {
         let (mut j, recs) = Journal::reopen(&p, who()).unwrap();
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[0].prev, GENESIS);
+        assert!(matches!(Journal::reopen(&p, who()), Err(JournalError::Locked(_))), "one writer at a time");
         j.append(&entry(EventKind::RunResumed)).unwrap();
         assert_eq!(verify_file(&p), Ok(4));
+        drop(j);
+        assert!(Journal::reopen(&p, who()).is_ok());
     }
 
     #[test]

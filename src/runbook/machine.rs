@@ -183,6 +183,33 @@ pub enum Effect {
     Finished(Outcome),
 }
 
+/// Everything a confirmation dialog shows, as data (plain mode prints it; the TUI draws
+/// it): the command exactly as it will run, the parameters as the environment it gets,
+/// the callouts, the registered rollback, and what must be typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfirmDialog {
+    pub step: usize,
+    pub block: usize,
+    pub step_title: String,
+    /// 1-based line of the block in the runbook.
+    pub line: usize,
+    pub script: String,
+    /// `(NAME, value)` as the block's environment will hold them.
+    pub env: Vec<(String, String)>,
+    pub safety: Safety,
+    pub reason: String,
+    /// `(kind, text)`: `CAUTION` / `WARNING` callouts of the step.
+    pub callouts: Vec<(String, String)>,
+    /// The registered rollback step: index and title.
+    pub rollback: Option<(usize, String)>,
+    pub timeout: Option<Duration>,
+    pub expect: Expect,
+    /// The block started before without a recorded outcome: it may already have run.
+    pub unknown: bool,
+    /// Drill: the command will be printed, not executed.
+    pub drill_print: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepStatus {
     pub state: RunState,
@@ -455,6 +482,29 @@ impl Machine {
     pub fn env_for(&self, step: usize) -> Vec<(String, String)> {
         block_env(&self.params, &self.opts.run_id, &self.runbook.steps[step].id, self.opts.drill)
     }
+    /// The dialog to show while the phase is `Confirm`.
+    pub fn confirm_dialog(&self) -> Option<ConfirmDialog> {
+        let Phase::Confirm { step, block, expect, unknown } = &self.phase else { return None };
+        let s = &self.runbook.steps[*step];
+        let b = &s.blocks[*block];
+        Some(ConfirmDialog {
+            step: *step,
+            block: *block,
+            step_title: s.title.clone(),
+            line: b.line,
+            script: b.script.clone(),
+            env: self.env_for(*step),
+            safety: b.safety,
+            reason: b.reason.clone(),
+            callouts: s.callouts.iter().map(|c| (c.kind.clone(), c.text.clone())).collect(),
+            rollback: self.rollback_for(*step).map(|r| (r, self.runbook.steps[r].title.clone())),
+            timeout: b.attrs.timeout,
+            expect: expect.clone(),
+            unknown: *unknown,
+            drill_print: !self.executes(*step, *block),
+        })
+    }
+
     /// The step a failed block's `rollback=` names, if any.
     pub fn rollback_for(&self, step: usize) -> Option<usize> {
         let s = &self.runbook.steps[step];
@@ -518,11 +568,9 @@ impl Machine {
                 }
             }
             (Phase::Running { .. }, Input::Interrupt) => fx.push(Effect::KillCommand),
-            (Phase::Verifying { step, verify }, Input::Interrupt) => self.finish_verify(
-                step,
-                verify,
-                VerifyVerdict::Unknown("interrupted by the operator".into()),
-            ),
+            (Phase::Verifying { step, verify }, Input::Interrupt) => {
+                self.finish_verify(step, verify, VerifyVerdict::Unknown("interrupted by the operator".into()))
+            }
             (Phase::Running { step, block }, Input::CommandExited(r)) => self.finish_block(step, block, r),
             (Phase::Verifying { step, verify }, Input::VerifyDone(v)) => self.finish_verify(step, verify, v),
             (Phase::Failed { step, .. }, Input::Retry) => self.begin_step(step),
@@ -719,7 +767,11 @@ impl Machine {
         let mut e = self.entry_at(EventKind::BlockFinished, step, Some(block));
         e.exit_code = r.exit_code;
         e.output = Some(r.output.clone());
-        e.detail = Some(format!("{} in {:.1}s", r.describe(), r.duration.as_secs_f64()));
+        e.detail = Some(if self.executes(step, block) {
+            format!("{} in {:.1}s", r.describe(), r.duration.as_secs_f64())
+        } else {
+            "drill: printed, not executed".to_string()
+        });
         self.push(e, After::Nothing);
         if r.success() {
             self.steps[step].blocks[block] = RunState::Ok;
@@ -739,6 +791,10 @@ impl Machine {
         if printed {
             // Commands were only printed: the post-condition says nothing about them.
             self.steps[step].verify[verify] = RunState::Skipped;
+            let e = self
+                .entry_at(EventKind::VerifyFinished, step, Some(verify))
+                .detail("skipped: drill, the commands were printed, not executed");
+            self.push(e, After::Nothing);
             return self.start_verify(step, verify + 1);
         }
         let e = self.entry_at(EventKind::VerifyStarted, step, Some(verify)).detail(&vs[verify].query.clone());
@@ -1350,6 +1406,60 @@ mod tests {
         let mut rb = runbook();
         rb.file_hash = "h2".into();
         assert!(Machine::resume(rb, opts(), op(&[]), &records, t(100)).is_err());
+    }
+
+    #[test]
+    fn verify_runs_after_the_commands_and_unknown_is_never_a_pass() {
+        let mut rb = runbook();
+        rb.steps[0].verify.push(VerifyBlock {
+            line: 9,
+            query: "up".into(),
+            hold_for: Duration::from_secs(60),
+            timeout: Duration::from_secs(300),
+        });
+        let (mut m, fx) = Machine::start(rb, opts(), op(&[]), params(), Some("SRE-7".into()), t(0));
+        settle(&mut m, fx, t(0));
+        let fx = m.handle(Input::RunStep, t(1));
+        let (all, _) = settle(&mut m, fx, t(1));
+        assert!(!all.iter().any(|e| matches!(e, Effect::StartVerify { .. })), "not before the commands");
+        let fx =
+            m.handle(Input::CommandExited(ExecResult { exit_code: Some(0), ..Default::default() }), t(2));
+        let (all, entries) = settle(&mut m, fx, t(2));
+        assert_eq!(entries.last().unwrap().event, EventKind::VerifyStarted);
+        assert!(all.iter().any(|e| matches!(e, Effect::StartVerify { query, .. } if query == "up")));
+        assert_eq!(m.phase(), &Phase::Verifying { step: 0, verify: 0 });
+        let fx = m.handle(Input::VerifyDone(VerifyVerdict::Unknown("bad_data".into())), t(3));
+        settle(&mut m, fx, t(3));
+        assert_eq!(m.steps()[0].verify[0], RunState::Unknown);
+        assert!(matches!(m.phase(), Phase::Failed { step: 0, .. }));
+        // Retry re-runs the verify only (the block already succeeded).
+        let fx = m.handle(Input::Retry, t(4));
+        let (all, _) = settle(&mut m, fx, t(4));
+        assert!(!all.iter().any(|e| matches!(e, Effect::StartCommand { .. })));
+        assert!(all.iter().any(|e| matches!(e, Effect::StartVerify { .. })));
+        let fx = m.handle(Input::Interrupt, t(5));
+        settle(&mut m, fx, t(5));
+        assert!(matches!(m.phase(), Phase::Failed { .. }), "interrupting a verify is not a pass");
+        let fx = m.handle(Input::Retry, t(6));
+        settle(&mut m, fx, t(6));
+        let fx = m.handle(Input::VerifyDone(VerifyVerdict::Passed), t(7));
+        settle(&mut m, fx, t(7));
+        assert_eq!(m.steps()[0].state, RunState::Ok);
+        assert_eq!(m.phase(), &Phase::Ready { step: 1 });
+    }
+
+    #[test]
+    fn confirm_dialog_is_data() {
+        let mut m = started();
+        let fx = m.handle(Input::Skip("done already".into()), t(1));
+        settle(&mut m, fx, t(1));
+        let fx = m.handle(Input::RunStep, t(2));
+        settle(&mut m, fx, t(2));
+        let d = m.confirm_dialog().unwrap();
+        assert_eq!(d.script, "kubectl drain x");
+        assert_eq!(d.expect, Expect::Typed("eu-1".into()));
+        assert!(d.env.contains(&("CLUSTER".into(), "eu-1".into())));
+        assert!(!d.unknown && !d.drill_print);
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub fn prompt(m: &Machine) -> Option<String> {
                 s.title
             )
         }
-        Phase::Confirm { step, block, expect, unknown } => confirm_dialog(m, *step, *block, expect, *unknown),
+        Phase::Confirm { .. } => confirm_dialog(m),
         Phase::Failed { step, reason, rollback } => {
             let rb_text = rollback
                 .map(|r| format!(" | b roll back (step {} {})", r + 1, rb.steps[r].title))
@@ -167,39 +167,44 @@ fn pat(p: &Option<String>) -> String {
     p.as_ref().map(|p| format!(" (must match {p})")).unwrap_or_default()
 }
 
-fn confirm_dialog(m: &Machine, step: usize, block: usize, expect: &Expect, unknown: bool) -> String {
-    let rb = m.runbook();
-    let s = &rb.steps[step];
-    let b = &s.blocks[block];
+fn confirm_dialog(m: &Machine) -> String {
+    let Some(d) = m.confirm_dialog() else { return String::new() };
     let mut t = String::new();
-    t.push_str(&format!("=== CONFIRM step {} {} block {} (line {})\n", step + 1, s.title, block + 1, b.line));
-    if unknown {
+    t.push_str(&format!(
+        "=== CONFIRM step {} {} block {} (line {})\n",
+        d.step + 1,
+        d.step_title,
+        d.block + 1,
+        d.line
+    ));
+    if d.unknown {
         t.push_str("!!! This block STARTED BEFORE WITH NO RECORDED OUTCOME: it may already have run.\n");
     }
-    for c in &s.callouts {
-        t.push_str(&format!("[!{}] {}\n", c.kind, c.text.trim()));
+    for (kind, text) in &d.callouts {
+        t.push_str(&format!("[!{kind}] {}\n", text.trim()));
     }
-    t.push_str(&format!("classification: {:?} ({})\n", b.safety, b.reason));
-    if !m.executes(step, block) {
+    t.push_str(&format!("classification: {:?} ({})\n", d.safety, d.reason));
+    if d.drill_print {
         t.push_str("DRILL: the command will be printed, not executed\n");
     }
     t.push_str("command:\n");
-    for l in b.script.lines() {
+    for l in d.script.lines() {
         t.push_str(&format!("    {l}\n"));
     }
-    if !m.params().is_empty() {
+    let params: Vec<_> = d.env.iter().filter(|(k, _)| !k.starts_with("OPSDECK_")).collect();
+    if !params.is_empty() {
         t.push_str("parameters (environment):\n");
-        for (k, v) in m.params() {
-            t.push_str(&format!("    {}={v:?}\n", super::exec::param_env_name(k)));
+        for (k, v) in params {
+            t.push_str(&format!("    {k}={v:?}\n"));
         }
     }
-    if let Some(r) = m.rollback_for(step) {
-        t.push_str(&format!("rollback: step {} {}\n", r + 1, rb.steps[r].title));
+    if let Some((r, title)) = &d.rollback {
+        t.push_str(&format!("rollback: step {} {title}\n", r + 1));
     }
-    if let Some(to) = b.attrs.timeout {
+    if let Some(to) = d.timeout {
         t.push_str(&format!("timeout: {}\n", format_compact(to)));
     }
-    match expect {
+    match &d.expect {
         Expect::Yes => t.push_str("? type yes to run, anything else cancels [default: No]:"),
         Expect::Typed(v) => t.push_str(&format!("? type `{v}` to run, anything else cancels [default: No]:")),
     }
