@@ -90,4 +90,28 @@ fn discovery_skips_docs_and_refuses_writable_files() {
     let lint = lint_paths(&dirs);
     assert_eq!(lint.len(), 1);
     assert_eq!(lint[0].severity, Severity::Error);
+    assert!(lint[0].to_string().starts_with(&format!("{}: error: refusing", root.display())), "{}", lint[0]);
+    std::fs::set_permissions(root.join("db"), std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // A file named on the command line is checked too.
+    std::fs::set_permissions(root.join("cache.md"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    let lint = lint_paths(&[root.join("cache.md")]);
+    assert_eq!(lint.len(), 1);
+    assert!(lint[0].message.contains("mode 666"), "{}", lint[0]);
+    let missing = lint_paths(&[root.join("missing.md")]);
+    assert!(missing[0].to_string().contains("missing.md: error: "), "{}", missing[0]);
+}
+
+#[test]
+fn unknown_front_matter_keys_are_warnings() {
+    let text = "---\ntitle: t\ntags: [db]\njustfication:\n  required: true\nparams:\n  - name: a\n    choises: [x]\n---\n## A\n```sh\necho \"$A\"\n```\n";
+    let got: Vec<String> = lint_text(text, Path::new("x.md")).iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "x.md:4:1: warning: unknown front-matter key `justfication` is ignored (known: title, intent, owner, eta, params, allowed_groups, justification)",
+            "x.md:3:1: warning: unknown front-matter key `tags` is ignored (known: title, intent, owner, eta, params, allowed_groups, justification)",
+            "x.md:8:5: warning: unknown param key `choises` is ignored (known: name, type, default, pattern, choices, description)",
+        ]
+    );
 }

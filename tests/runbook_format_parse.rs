@@ -177,3 +177,43 @@ fn attribute_value_errors() {
         .to_string();
     assert!(e.starts_with("x.md:2:19: attribute `for`: bad duration"), "{e}");
 }
+
+#[test]
+fn params_reach_scripts_under_their_env_name_and_opsdeck_env_overrides_defaults() {
+    let rb = parse_file(Path::new("runbooks/gateway-overload.md")).unwrap();
+    let sim = rb.params.iter().find(|p| p.name == "sim_url").unwrap();
+    assert_eq!(sim.env_name(), "SIM_URL");
+    let none = |_: &str| None;
+    assert_eq!(sim.effective_default(none).as_deref(), Some("http://127.0.0.1:9999"));
+    let env = |k: &str| (k == "OPSDECK_SIM_URL").then(|| "http://127.0.0.1:4242".to_string());
+    assert_eq!(sim.effective_default(env).as_deref(), Some("http://127.0.0.1:4242"));
+    let empty = |_: &str| Some(String::new());
+    assert_eq!(sim.effective_default(empty).as_deref(), Some("http://127.0.0.1:9999"));
+}
+
+#[test]
+fn code_blocks_nested_in_lists_are_commands_and_notes_are_prose() {
+    let text = "## Fix\n\n> [!NOTE]\n> Just a note.\n\n1. Restart:\n\n   ```sh\n   systemctl restart nginx\n   ```\n";
+    let rb = parse_str(text, Path::new("x.md")).unwrap();
+    let s = &rb.steps[0];
+    assert!(s.callouts.is_empty());
+    assert!(s.prose.contains("Just a note."));
+    assert_eq!(s.blocks[0].script, "systemctl restart nginx\n");
+    assert_eq!(s.blocks[0].line, 8);
+    assert_eq!(s.blocks[0].safety, Safety::Destructive);
+}
+
+#[test]
+fn runme_attributes_are_understood() {
+    let text = "## A\n\n```sh {name=drain interactive=false}\nls\n```\n\n## B\n\n```bash {\"name\":\"wipe\",\"destructive\":\"true\",\"timeout\":\"30s\"}\nls\n```\n";
+    let rb = parse_str(text, Path::new("x.md")).unwrap();
+    assert_eq!(rb.steps[0].id, "drain");
+    let b = &rb.steps[1].blocks[0];
+    assert_eq!(rb.steps[1].id, "wipe");
+    assert!(b.attrs.destructive);
+    assert_eq!(b.attrs.timeout, Some(Duration::from_secs(30)));
+    let e = parse_str("## A\n```sh {\"name\": }\nls\n```\n", Path::new("x.md")).unwrap_err().to_string();
+    assert!(e.starts_with("x.md:2:8: bad JSON attributes"), "{e}");
+    let e = parse_str("## A\n```sh {cwd=/tmp}\nls\n```\n", Path::new("x.md")).unwrap_err().to_string();
+    assert!(e.starts_with("x.md:2:8: unknown attribute `cwd`"), "{e}");
+}

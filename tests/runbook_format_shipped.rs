@@ -20,9 +20,9 @@ fn the_six_runbooks_are_found_and_parse() {
         vec![
             "compaction-storm",
             "database-failover",
-            "drain-cluster",
-            "moderation-surge",
-            "scale-gateway",
+            "gateway-overload",
+            "modqueue-surge",
+            "traffic-drain",
             "vote-brigade"
         ]
     );

@@ -3,7 +3,7 @@
 //! destructive steps without a callout.
 //!
 //! Contract: a script variable `$NAME` / `${NAME}` counts as a parameter unless it is the
-//! environment name of a declared parameter (upper-cased, other characters `_`), assigned
+//! environment name of a declared parameter (`ParamSpec::env_name`), assigned
 //! in one of the runbook's scripts, an `OPSDECK_*` variable, a special or positional
 //! parameter, or a common environment variable (`HOME`, `PATH`, `KUBECONFIG`, ...). It is
 //! an error in a runbook with front matter (the author declares parameters there) and a
@@ -26,6 +26,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub file: PathBuf,
+    /// 1-based; 0 when the diagnostic is about the whole file or folder.
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
@@ -38,7 +39,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {sev}: {}", self.file.display(), self.line, self.column, self.message)
+        if self.line == 0 {
+            write!(f, "{}: {sev}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}:{}:{}: {sev}: {}", self.file.display(), self.line, self.column, self.message)
+        }
     }
 }
 
@@ -55,6 +60,11 @@ pub fn lint_paths(paths: &[PathBuf]) -> Vec<Diagnostic> {
                 }
             }
         } else {
+            // The runtime refuses a runbook others can write: say so here too.
+            if let Err(e) = super::discover::check_permissions(p) {
+                out.push(diag(p, 0, 0, Severity::Error, e.to_string()));
+                continue;
+            }
             vec![p.clone()]
         };
         for f in files {
@@ -73,9 +83,9 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
     let text = match std::fs::read(path) {
         Ok(b) => match String::from_utf8(b) {
             Ok(t) => t,
-            Err(_) => return vec![diag(path, 1, 1, Severity::Error, "not valid UTF-8".into())],
+            Err(_) => return vec![diag(path, 0, 0, Severity::Error, "not valid UTF-8".into())],
         },
-        Err(e) => return vec![diag(path, 1, 1, Severity::Error, format!("cannot read: {e}"))],
+        Err(e) => return vec![diag(path, 0, 0, Severity::Error, format!("cannot read: {e}"))],
     };
     lint_text(&text, path)
 }
@@ -83,14 +93,9 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
 /// Lints runbook text (`path` names it).
 pub fn lint_text(text: &str, path: &Path) -> Vec<Diagnostic> {
     match parse_str(text, path) {
-        Err(e) => vec![diag(path, e.line.max(1), e.column.max(1), Severity::Error, e.message)],
+        Err(e) => vec![diag(path, e.line, e.column, Severity::Error, e.message)],
         Ok(rb) => lint_runbook(&rb, text),
     }
-}
-
-/// The environment variable a parameter becomes (the runtime's rule).
-pub fn param_env_name(param: &str) -> String {
-    param.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
 }
 
 const COMMON_ENV: &[&str] = &[
@@ -175,22 +180,71 @@ fn referenced(script: &str) -> Vec<(String, usize, usize)> {
     out
 }
 
+const FRONT_MATTER_KEYS: &[&str] =
+    &["title", "intent", "owner", "eta", "params", "allowed_groups", "justification"];
+const PARAM_KEYS: &[&str] = &["name", "type", "default", "pattern", "choices", "description"];
+const JUSTIFICATION_KEYS: &[&str] = &["required", "pattern"];
+
+/// Front-matter keys opsdeck does not know: warnings, since other tools' keys (`tags`,
+/// `layout`) are fine, but a misspelt `justification` would silently drop a safeguard.
+fn unknown_keys(path: &Path, lines: &[&str]) -> Vec<Diagnostic> {
+    use serde_json::Value;
+    let Some(close) = lines.iter().skip(1).position(|l| matches!(l.trim_end(), "---" | "...")).map(|p| p + 1)
+    else {
+        return vec![];
+    };
+    let yaml = lines[1..close].join("\n");
+    let Ok(Value::Object(top)) = serde_saphyr::from_str::<Value>(&yaml) else { return vec![] };
+    let locate = |key: &str| -> (usize, usize) {
+        for (i, l) in lines.iter().enumerate().take(close).skip(1) {
+            let t = l.trim_start().trim_start_matches("- ");
+            if t.starts_with(&format!("{key}:")) {
+                return (i + 1, l.len() - t.len() + 1);
+            }
+        }
+        (1, 1)
+    };
+    let mut out = Vec::new();
+    let mut check = |keys: Vec<&String>, known: &[&str], what: &str| {
+        for k in keys {
+            if !known.contains(&k.as_str()) {
+                let (line, column) = locate(k);
+                out.push(diag(
+                    path,
+                    line,
+                    column,
+                    Severity::Warning,
+                    format!("unknown {what} key `{k}` is ignored (known: {})", known.join(", ")),
+                ));
+            }
+        }
+    };
+    check(top.keys().collect(), FRONT_MATTER_KEYS, "front-matter");
+    if let Some(Value::Array(params)) = top.get("params") {
+        for p in params {
+            if let Value::Object(m) = p {
+                check(m.keys().collect(), PARAM_KEYS, "param");
+            }
+        }
+    }
+    if let Some(Value::Object(j)) = top.get("justification") {
+        check(j.keys().collect(), JUSTIFICATION_KEYS, "justification");
+    }
+    out
+}
+
 /// Lints a parsed runbook; `text` is its source (for columns and front-matter detection).
 pub fn lint_runbook(rb: &Runbook, text: &str) -> Vec<Diagnostic> {
     let path = &rb.path;
     let lines: Vec<&str> = text.lines().collect();
     let has_front_matter = lines.first().is_some_and(|l| l.trim_end() == "---");
-    let mut out = Vec::new();
+    let mut out = if has_front_matter { unknown_keys(path, &lines) } else { Vec::new() };
     let col_of =
         |line: usize, needle: &str| lines.get(line - 1).and_then(|l| l.find(needle)).map_or(1, |c| c + 1);
 
-    let ids: BTreeSet<&str> = rb
-        .steps
-        .iter()
-        .map(|s| s.id.as_str())
-        .chain(rb.steps.iter().flat_map(|s| s.blocks.iter().filter_map(|b| b.attrs.id.as_deref())))
-        .collect();
-    let declared: BTreeSet<String> = rb.params.iter().map(|p| param_env_name(&p.name)).collect();
+    // `rollback=` names a step (the runtime resolves it among step ids).
+    let ids: BTreeSet<&str> = rb.steps.iter().map(|s| s.id.as_str()).collect();
+    let declared: BTreeSet<String> = rb.params.iter().map(|p| p.env_name()).collect();
     let mut assigned: BTreeSet<String> = BTreeSet::new();
     for b in rb.steps.iter().flat_map(|s| &s.blocks) {
         for cap in ASSIGNED.captures_iter(&b.script) {

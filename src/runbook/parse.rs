@@ -11,7 +11,9 @@
 //! - Shell blocks are fenced `sh`, `bash`, `shell`, `console`; in `console` blocks only
 //!   `$ ` lines (and their `\` continuations) are commands, the rest is output.
 //! - Attributes `{readonly destructive confirm=... timeout=... eta=... rollback=... id=...}`;
-//!   anything else is an error. Effective safety: `destructive` or `confirm=` make a block
+//!   Runme's own keys are understood too: `name=` (the id when `id=` is absent), the
+//!   presentation keys (`interactive`, `background`, ...) are ignored, and the JSON form
+//!   `{"name":"x"}` is accepted. Anything else (e.g. Runme's `cwd`) is an error. Effective safety: `destructive` or `confirm=` make a block
 //!   destructive; otherwise the classifier decides, and an explicit `readonly` never
 //!   lowers a classifier verdict (destructive wins; `opsdeck check` warns about it).
 //! - Every error carries file, line and column.
@@ -601,15 +603,40 @@ fn tokens(text: &str) -> Vec<(String, Option<String>, usize)> {
         // Keep the quotes of a typed:"text" value visible to the parser.
         let raw = &text[start..chars.get(i).map(|c| c.0).unwrap_or(text.len())];
         match raw.split_once('=') {
-            Some((k, _)) => {
-                let v = tok[k.len() + 1..].to_string();
-                let v = if k == "confirm" { raw[k.len() + 1..].to_string() } else { v };
-                out.push((k.to_string(), Some(v), start));
+            Some((k, v)) => {
+                // `confirm` keeps its quotes (typed:"text" differs from typed:param).
+                let v = if k == "confirm" { v.to_string() } else { v.replace(['"', '\''], "") };
+                out.push((k.replace(['"', '\''], ""), Some(v), start));
             }
             None => out.push((tok, None, start)),
         }
     }
     out
+}
+
+/// Runme's JSON form, `{"name":"drain","interactive":"false"}`, as `key[=value]` tokens
+/// (`true` is a bare flag, `false` drops the key).
+fn json_tokens(text: &str) -> Result<Vec<(String, Option<String>, usize)>, String> {
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&format!("{{{text}}}")).map_err(|e| format!("bad JSON attributes: {e}"))?;
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let off = text.find(&format!("\"{k}\"")).unwrap_or(0);
+        match v {
+            serde_json::Value::Bool(true) => out.push((k, None, off)),
+            serde_json::Value::Bool(false) | serde_json::Value::Null => {}
+            serde_json::Value::String(s)
+                if matches!(s.as_str(), "true") && matches!(k.as_str(), "readonly" | "destructive") =>
+            {
+                out.push((k, None, off))
+            }
+            serde_json::Value::String(s)
+                if matches!(s.as_str(), "false") && matches!(k.as_str(), "readonly" | "destructive") => {}
+            serde_json::Value::String(s) => out.push((k, Some(s), off)),
+            other => out.push((k, Some(other.to_string()), off)),
+        }
+    }
+    Ok(out)
 }
 
 /// (line, column) of byte `offset` of the attribute text of a block's info string.
@@ -630,8 +657,17 @@ fn build_block(
 ) -> Result<Block, RunbookError> {
     let lang = lang_of(&raw.info);
     let mut attrs = BlockAttrs::default();
+    let mut runme_name: Option<String> = None;
     if let Some(text) = attr_text(&raw.info) {
-        for (key, value, off) in tokens(text) {
+        let toks = if text.trim_start().starts_with('"') {
+            json_tokens(text).map_err(|m| {
+                let (l, c) = attr_pos(raw, lines, 0);
+                err(l, c, m)
+            })?
+        } else {
+            tokens(text)
+        };
+        for (key, value, off) in toks {
             let (l, c) = attr_pos(raw, lines, off);
             let need = |v: &Option<String>| -> Result<String, RunbookError> {
                 v.clone()
@@ -685,6 +721,17 @@ fn build_block(
                     };
                     attrs.confirm = Some(confirm);
                 }
+                // Runme's cell name: the id unless `id=` is given.
+                "name" => runme_name = Some(need(&value)?),
+                // Runme's presentation attributes: they do not change what runs.
+                "interactive"
+                | "background"
+                | "closeTerminalOnSuccess"
+                | "excludeFromRunAll"
+                | "promptEnv"
+                | "terminalRows"
+                | "category"
+                | "mimeType" => {}
                 _ => {
                     return Err(err(
                         l,
@@ -696,6 +743,9 @@ fn build_block(
                 }
             }
         }
+    }
+    if attrs.id.is_none() {
+        attrs.id = runme_name;
     }
     if attrs.readonly && attrs.destructive {
         let (l, c) = attr_pos(raw, lines, 0);

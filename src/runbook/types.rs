@@ -39,6 +39,26 @@ pub struct ParamSpec {
     pub description: Option<String>,
 }
 
+impl ParamSpec {
+    /// The environment variable the parameter reaches scripts as: upper-cased, every
+    /// character other than an ASCII letter or digit becomes `_` (`sim-url` -> `SIM_URL`).
+    pub fn env_name(&self) -> String {
+        self.name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .collect()
+    }
+
+    /// The value used when the operator gives none: the environment variable
+    /// `OPSDECK_<env_name>` when set and not empty (so `OPSDECK_SIM_URL` points every
+    /// runbook's `sim_url` at the simulator), else `default`. `env` reads the environment.
+    pub fn effective_default(&self, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+        env(&format!("OPSDECK_{}", self.env_name()))
+            .filter(|v| !v.is_empty())
+            .or_else(|| self.default.clone())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamKind {

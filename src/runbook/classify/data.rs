@@ -7,13 +7,25 @@ use std::sync::LazyLock;
 
 // ---------------------------------------------------------------- SQL
 
-pub fn sql_client(name: &str, args: &[String], stdin: Option<&str>) -> V {
+/// Whether a text fed on stdin holds shell expansions (`$NAME`, `${...}`, `$(...)`): its
+/// content is only known at run time.
+fn expands(text: &str) -> bool {
+    static VAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$[A-Za-z_{(]").expect("static regex"));
+    VAR.is_match(text)
+}
+
+pub fn sql_client(name: &str, args: &[String], argdyn: &[bool], stdin: Option<&str>) -> V {
+    let dynamic = |i: usize| argdyn.get(i).copied().unwrap_or(false);
+    let run_time = || un(format!("{name} with SQL only known at run time (a shell variable in it)"));
     let mut sqls: Vec<String> = Vec::new();
     let mut i = 0;
     let (cmd_short, cmd_long) = if name == "psql" { ("-c", "--command") } else { ("-e", "--execute") };
     while i < args.len() {
         let a = args[i].as_str();
         if a == cmd_short || a == cmd_long {
+            if dynamic(i + 1) {
+                return run_time();
+            }
             if let Some(s) = args.get(i + 1) {
                 sqls.push(s.clone());
             }
@@ -21,8 +33,14 @@ pub fn sql_client(name: &str, args: &[String], stdin: Option<&str>) -> V {
             continue;
         }
         if let Some(s) = a.strip_prefix(&format!("{cmd_long}=")) {
+            if dynamic(i) {
+                return run_time();
+            }
             sqls.push(s.to_string());
-        } else if a.len() > 2 && a.starts_with(cmd_short) && name == "psql" {
+        } else if a.len() > 2 && a.starts_with(cmd_short) && !a.starts_with("--") {
+            if dynamic(i) {
+                return run_time();
+            }
             sqls.push(a[2..].to_string());
         }
         i += 1;
@@ -39,11 +57,17 @@ pub fn sql_client(name: &str, args: &[String], stdin: Option<&str>) -> V {
     if name == "sqlite3" {
         let p = positionals(args, &["-cmd", "-separator", "-newline", "-nullvalue"]);
         if let Some(s) = p.get(1) {
+            if expands(s) || args.iter().zip(argdyn).any(|(a, d)| a == s && *d) {
+                return run_time();
+            }
             sqls.push(s.to_string());
         }
     }
     if sqls.is_empty() {
         if let Some(text) = stdin {
+            if expands(text) {
+                return run_time();
+            }
             sqls.push(text.to_string());
         } else if name == "psql" && (has_flag(args, &["-l", "--list"])) {
             return ro("psql --list");
@@ -444,7 +468,7 @@ pub fn redis_cmd(words: &[&str]) -> V {
     }
 }
 
-pub fn redis_cli(args: &[String], stdin: Option<&str>) -> V {
+pub fn redis_cli(args: &[String], argdyn: &[bool], stdin: Option<&str>) -> V {
     let with_arg = [
         "-h",
         "-p",
@@ -483,7 +507,11 @@ pub fn redis_cli(args: &[String], stdin: Option<&str>) -> V {
         };
     }
     let p = positionals(args, &with_arg);
-    if !p.is_empty() {
+    if let Some(first) = p.first() {
+        let dynamic = args.iter().zip(argdyn).any(|(a, d)| a == first && *d);
+        if dynamic {
+            return un("redis-cli with a command only known at run time");
+        }
         return redis_cmd(&p);
     }
     if has_flag(
@@ -506,6 +534,7 @@ pub fn redis_cli(args: &[String], stdin: Option<&str>) -> V {
         return ro("redis-cli (read-only mode)");
     }
     match stdin {
+        Some(text) if expands(text) => un("redis-cli with commands only known at run time"),
         Some(text) => text
             .lines()
             .filter(|l| !l.trim().is_empty())
@@ -595,6 +624,9 @@ impl CurlOpts {
             }
             "--output-dir" => self.writes = Some(val.to_string()),
             "K" | "--config" => self.config = true,
+            "H" | "--header" if val.to_ascii_lowercase().contains("method-override") => {
+                self.method = Some((String::from("(method override header)"), true))
+            }
             _ => {}
         }
     }
@@ -678,10 +710,10 @@ pub fn wget(args: &[String]) -> V {
         {
             return de("wget with a request body (POST)");
         }
-        if let Some(m) = a.strip_prefix("--method=") {
-            if !matches!(m.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS") {
-                return de(format!("wget --method={m}"));
-            }
+        if let Some(m) = a.strip_prefix("--method=")
+            && !matches!(m.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS")
+        {
+            return de(format!("wget --method={m}"));
         }
         if a == "--spider" {
             to_stdout = true;
@@ -747,7 +779,7 @@ pub fn sed(args: &[String]) -> V {
     static SED_W: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(^|[;}\n/])\s*[0-9$]*\s*[wWe](\s|$)|/[gpIi0-9]*w\s").expect("static regex")
     });
-    if args.iter().any(|a| !a.starts_with('-') && SED_W.is_match(a)) {
+    if args.iter().any(|a| SED_W.is_match(a.strip_prefix("--expression=").unwrap_or(a))) {
         return un("sed program that writes files or runs commands");
     }
     ro("sed")

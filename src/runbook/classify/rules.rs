@@ -34,6 +34,13 @@ pub fn script(text: &str, line0: usize, depth: usize, out: &mut Vec<Finding>) {
         return;
     }
     let parsed = shell::parse(text);
+    if let Some((line, what)) = parsed.incomplete {
+        out.push(Finding {
+            line: line0 + line - 1,
+            safety: Safety::Unknown,
+            rule: format!("unterminated {what} (the script does not read cleanly)"),
+        });
+    }
     for c in &parsed.commands {
         let (safety, rule) = simple(c, depth);
         out.push(Finding { line: line0 + c.line - 1, safety, rule });
@@ -76,7 +83,7 @@ fn redirect(op: &str, target: &str) -> V {
             de(format!("redirection into {target}"))
         }
         ">&" | "<&"
-            if !(target.chars().all(|c| c.is_ascii_digit()) || target == "-") && !harmless_target(target) =>
+            if !(target.chars().all(|c| c.is_ascii_digit()) || target == "-" || harmless_target(target)) =>
         {
             de(format!("redirection into {target}"))
         }
@@ -198,6 +205,16 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
         "fi" | "done" | "esac" | "}" | ";;" | "in" => ro("shell keyword"),
         "for" | "select" => ro("for loop header"),
         "case" => ro("case header"),
+        "trap" => {
+            // `trap 'cmd' EXIT` runs cmd later: classify it now.
+            match positionals(args, &[]).first() {
+                Some(action) if !has_flag(args, &["-l", "-p"]) => {
+                    let (s, r) = nested(action, depth);
+                    (s, format!("trap {r}"))
+                }
+                _ => ro("trap -p"),
+            }
+        }
         "sudo" | "doas" => {
             let opts = ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group"];
             let i = first_positional(args, &opts);
@@ -316,6 +333,7 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
         "terraform" | "tofu" => tools::terraform(&name, args),
         "aws" | "gcloud" | "az" => tools::cloud(&name, args),
         "systemctl" => tools::systemctl(args),
+        "service" if args.first().is_some_and(|a| a == "--status-all") => ro("service --status-all"),
         "service" => match args.get(1).map(String::as_str) {
             Some("status") => ro("service status"),
             Some(v) => de(format!("service {v}")),
@@ -332,8 +350,8 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
                 ro("journalctl")
             }
         }
-        "psql" | "mysql" | "mariadb" | "sqlite3" => data::sql_client(&name, args, stdin),
-        "redis-cli" | "valkey-cli" => data::redis_cli(args, stdin),
+        "psql" | "mysql" | "mariadb" | "sqlite3" => data::sql_client(&name, args, argdyn, stdin),
+        "redis-cli" | "valkey-cli" => data::redis_cli(args, argdyn, stdin),
         "curl" => data::curl(args, argdyn),
         "wget" => data::wget(args),
         "http" | "https" | "xh" => data::httpie(&name, args),

@@ -34,6 +34,9 @@ pub struct Redirect {
 pub struct Script {
     pub commands: Vec<SimpleCommand>,
     pub nested: Vec<(usize, String)>,
+    /// Set when the text ends inside a quote, substitution or here-document: bash would
+    /// read it differently (or refuse it), so the classifier does not trust this reading.
+    pub incomplete: Option<(usize, &'static str)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +58,7 @@ struct Lexer<'a> {
     pos: usize,
     line: usize,
     nested: Vec<(usize, String)>,
+    incomplete: Option<(usize, &'static str)>,
     /// Here-documents opened on the current line: (delimiter, strip leading tabs).
     pending: Vec<(String, bool)>,
     expect_heredoc_word: Option<bool>,
@@ -68,11 +72,15 @@ pub fn parse(script: &str) -> Script {
         pos: 0,
         line: 1,
         nested: Vec::new(),
+        incomplete: None,
         pending: Vec::new(),
         expect_heredoc_word: None,
     };
     let toks = lx.tokens(false);
-    Script { commands: assemble(toks), nested: lx.nested }
+    if !lx.pending.is_empty() {
+        lx.open_at_end(lx.line, "here-document");
+    }
+    Script { commands: assemble(toks), nested: lx.nested, incomplete: lx.incomplete }
 }
 
 fn is_op_char(ch: char) -> bool {
@@ -80,6 +88,13 @@ fn is_op_char(ch: char) -> bool {
 }
 
 impl Lexer<'_> {
+    /// Records the first construct left open at the end of the text.
+    fn open_at_end(&mut self, line: usize, what: &'static str) {
+        if self.incomplete.is_none() {
+            self.incomplete = Some((line, what));
+        }
+    }
+
     fn peek(&self, k: usize) -> Option<char> {
         self.c.get(self.pos + k).copied()
     }
@@ -183,8 +198,10 @@ impl Lexer<'_> {
 
     fn here_body(&mut self, delim: &str, strip: bool) -> String {
         let mut body = String::new();
+        let line0 = self.line;
         loop {
             if self.pos >= self.c.len() {
+                self.open_at_end(line0, "here-document");
                 return body;
             }
             let start = self.pos;
@@ -225,16 +242,21 @@ impl Lexer<'_> {
                     if self.peek(1) == Some('\n') {
                         self.pos += 2;
                         self.line += 1;
-                    } else {
-                        if let Some(n) = self.peek(1) {
-                            text.push(n);
-                        }
+                    } else if let Some(n) = self.peek(1) {
+                        text.push(n);
                         self.pos += 2;
+                    } else {
+                        self.pos += 1;
                     }
                 }
                 '\'' => {
                     self.pos += 1;
-                    while let Some(c) = self.peek(0) {
+                    let line0 = self.line;
+                    loop {
+                        let Some(c) = self.peek(0) else {
+                            self.open_at_end(line0, "single quote");
+                            break;
+                        };
                         self.pos += 1;
                         if c == '\'' {
                             break;
@@ -247,7 +269,12 @@ impl Lexer<'_> {
                 }
                 '"' => {
                     self.pos += 1;
-                    while let Some(c) = self.peek(0) {
+                    let line0 = self.line;
+                    loop {
+                        let Some(c) = self.peek(0) else {
+                            self.open_at_end(line0, "double quote");
+                            break;
+                        };
                         match c {
                             '"' => {
                                 self.pos += 1;
@@ -290,7 +317,11 @@ impl Lexer<'_> {
             self.pos += 1;
             let line = self.line;
             let mut inner = String::new();
-            while let Some(c) = self.peek(0) {
+            loop {
+                let Some(c) = self.peek(0) else {
+                    self.open_at_end(line, "backtick substitution");
+                    break;
+                };
                 self.pos += 1;
                 match c {
                     '`' => break,
@@ -312,11 +343,21 @@ impl Lexer<'_> {
         }
         match self.peek(1) {
             Some('(') if self.peek(2) == Some('(') => {
-                // Arithmetic: copy to the matching `))`.
+                // Arithmetic: copy to the matching `))`. A command substitution inside it
+                // still runs: then the body is read as a nested script.
+                let line0 = self.line;
+                let start = self.pos;
                 let mut depth = 0i32;
-                while let Some(c) = self.peek(0) {
+                loop {
+                    let Some(c) = self.peek(0) else {
+                        self.open_at_end(line0, "$((...))");
+                        break;
+                    };
                     text.push(c);
                     self.pos += 1;
+                    if c == '\n' {
+                        self.line += 1;
+                    }
                     if c == '(' {
                         depth += 1;
                     } else if c == ')' {
@@ -325,6 +366,11 @@ impl Lexer<'_> {
                             break;
                         }
                     }
+                }
+                let body: String = self.c[(start + 3).min(self.pos)..self.pos].iter().collect();
+                if body.contains("$(") || body.contains('`') {
+                    let inner = body.trim_end_matches(')');
+                    self.nested.push((line0, inner.to_string()));
                 }
                 true
             }
@@ -336,7 +382,13 @@ impl Lexer<'_> {
             }
             Some('{') => {
                 let mut depth = 0i32;
-                while let Some(c) = self.peek(0) {
+                let line0 = self.line;
+                let start = self.pos;
+                loop {
+                    let Some(c) = self.peek(0) else {
+                        self.open_at_end(line0, "${...}");
+                        break;
+                    };
                     text.push(c);
                     self.pos += 1;
                     if c == '{' {
@@ -347,6 +399,11 @@ impl Lexer<'_> {
                             break;
                         }
                     }
+                }
+                // `${X:-$(cmd)}` runs cmd: read the expansion's operand as a script.
+                let body: String = self.c[(start + 2).min(self.pos)..self.pos].iter().collect();
+                if body.contains("$(") || body.contains('`') {
+                    self.nested.push((line0, body.trim_end_matches('}').to_string()));
                 }
                 true
             }
@@ -382,8 +439,11 @@ impl Lexer<'_> {
         let saved = std::mem::take(&mut self.pending);
         let _ = self.tokens(true);
         self.pending = saved;
-        let end =
-            if self.pos > start && self.c.get(self.pos - 1) == Some(&')') { self.pos - 1 } else { self.pos };
+        let closed = self.pos > start && self.c.get(self.pos - 1) == Some(&')');
+        if !closed || self.pos > self.c.len() {
+            self.open_at_end(line, "$(...) substitution");
+        }
+        let end = if closed { self.pos - 1 } else { self.pos.min(self.c.len()) };
         let inner: String = self.c[start..end].iter().collect();
         self.nested.push((line, inner.clone()));
         inner
@@ -396,6 +456,7 @@ fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
     let mut cur = SimpleCommand::default();
     let mut heredoc_owner: Vec<usize> = Vec::new();
     let mut piped: Option<String> = None;
+    let mut in_case = 0usize;
     let mut i = 0;
     let flush = |cur: &mut SimpleCommand, out: &mut Vec<SimpleCommand>, piped: &mut Option<String>| {
         if !cur.words.is_empty() || !cur.redirects.is_empty() {
@@ -445,6 +506,17 @@ fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
                 }
             }
             Tok::Op(op, _) => {
+                // `pattern)` inside `case ... esac` is a pattern, not a command.
+                if *op == ")" && in_case > 0 && cur.words.len() == 1 && cur.redirects.is_empty() {
+                    cur = SimpleCommand::default();
+                    i += 1;
+                    continue;
+                }
+                match cur.words.first().map(String::as_str) {
+                    Some("case") => in_case += 1,
+                    Some("esac") => in_case = in_case.saturating_sub(1),
+                    _ => {}
+                }
                 let feeds = if *op == "|" || *op == "|&" { literal_output(&cur) } else { None };
                 flush(&mut cur, &mut out, &mut piped);
                 piped = feeds;

@@ -317,7 +317,7 @@ pub fn git(args: &[String]) -> V {
         | "count-objects" | "version" | "help" | "whatchanged" | "rev-list" | "merge-base" | "show-ref" => {
             ro(format!("git {sub}"))
         }
-        "remote" if !more || matches!(p[1], "show" | "get-url") || flag(&["-v"]) && !more => ro("git remote"),
+        "remote" if !more || matches!(p[1], "show" | "get-url") => ro("git remote"),
         "branch"
             if !more
                 && !flag(&[
