@@ -435,7 +435,7 @@ async fn every_fault_at_once_next_to_real_backends_that_stay_fresh() {
         .iter()
         .filter_map(|(_, o)| o.result.as_ref().err().map(|e| (o.source.as_str(), e.to_string())))
         .collect();
-    assert_eq!(reasons["flapping"], "HTTP 500");
+    assert_eq!(reasons["flapping"], "HTTP 500: internal error");
     assert!(recovered.is_some(), "the 500s source recovers at its next poll");
     let mut f = Freshness::default();
     let flaps = of(&l, "flapping");
