@@ -89,8 +89,11 @@ fn text(o: &Output) -> String {
 }
 
 fn entries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
     v.sort();
     v
 }
@@ -278,7 +281,8 @@ echo drained
     let out = ws.run_cmd(c, "SRE-1\n\nyes\n\nyes\n");
     assert!(filler.exists(), "step 1 filled the disk: {out:?}");
     assert!(out.stdout.contains("filled"), "{out:?}");
-    let journals: Vec<PathBuf> = std::fs::read_dir(state.join("runs")).unwrap().flatten().map(|e| e.path()).collect();
+    let journals: Vec<PathBuf> =
+        std::fs::read_dir(state.join("runs")).unwrap().flatten().map(|e| e.path()).collect();
     assert_eq!(journals.len(), 1, "{journals:?}");
     let j = std::fs::read_to_string(&journals[0]).unwrap();
     let records: Vec<serde_json::Value> = j

@@ -41,7 +41,8 @@ fn b64(s: &str) -> String {
 
 /// Every form a secret could leak in: raw and inside a Basic header.
 fn secrets() -> Vec<String> {
-    let mut v: Vec<String> = [TOKEN_FILE, TOKEN_ENV, PASSWORD, PASSWORD_FILE, HEADER].map(String::from).into();
+    let mut v: Vec<String> =
+        [TOKEN_FILE, TOKEN_ENV, PASSWORD, PASSWORD_FILE, HEADER].map(String::from).into();
     v.push(b64(&format!("ops:{PASSWORD}")));
     v.push(b64(&format!("ops:{PASSWORD_FILE}")));
     v
@@ -58,7 +59,11 @@ async fn recording_server() -> (String, Seen) {
     let (addr, seen) = serve(Arc::new(|req: &str| {
         let path = req.split_whitespace().nth(1).unwrap_or("");
         if path.starts_with("/api/v1/query_range") {
-            http(200, "application/json", include_str!("fixtures/prometheus/api/query-matrix-range-selector.json"))
+            http(
+                200,
+                "application/json",
+                include_str!("fixtures/prometheus/api/query-matrix-range-selector.json"),
+            )
         } else if path.starts_with("/api/v1/query") {
             http(200, "application/json", include_str!("fixtures/prometheus/api/query-vector.json"))
         } else if path.starts_with("/api/v2/alerts") {
@@ -93,7 +98,9 @@ async fn echo_server() -> String {
             http(
                 401,
                 "application/json",
-                &format!(r#"{{"status":"error","errorType":"unauthorized","error":"bad credentials {joined}"}}"#),
+                &format!(
+                    r#"{{"status":"error","errorType":"unauthorized","error":"bad credentials {joined}"}}"#
+                ),
             )
         } else {
             http(401, "text/plain", &format!("unauthorized: {joined}"))
@@ -214,7 +221,12 @@ async fn planted_secrets_reach_the_server_and_nothing_else() {
     assert_eq!(out.status.code(), Some(1), "echoing sources fail: {t}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {t}"));
     let status = |name: &str| {
-        json["sources"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("{name}: {t}"))
+        json["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("{name}: {t}"))
             .clone()
     };
     for name in ["prom-token-file", "prom-basic-env", "am-token-env", "status-header"] {
@@ -230,7 +242,12 @@ async fn planted_secrets_reach_the_server_and_nothing_else() {
     let reqs = seen.lock().unwrap().join("\n---\n").to_ascii_lowercase();
     assert!(reqs.contains(&format!("authorization: bearer {TOKEN_FILE}")), "{reqs}");
     assert!(reqs.contains(&format!("authorization: bearer {TOKEN_ENV}")), "{reqs}");
-    assert!(reqs.contains(&format!("authorization: basic {}", b64(&format!("ops:{PASSWORD}")).to_ascii_lowercase())));
+    assert!(
+        reqs.contains(&format!(
+            "authorization: basic {}",
+            b64(&format!("ops:{PASSWORD}")).to_ascii_lowercase()
+        ))
+    );
     assert!(reqs.contains(&format!("x-api-key: {HEADER}")), "{reqs}");
 
     // check: valid config, nothing printed about secrets.
@@ -269,11 +286,17 @@ fn config_error_on_a_secret_line_does_not_quote_it() {
     let cfg = dir.path().join("opsdeck.toml");
     for bad in [
         // Unknown key next to the secret.
-        format!("[[prometheus]]\nname = \"p\"\nurl = \"http://127.0.0.1:1\"\nheaders = {{ \"X-Api-Key\" = \"{HEADER}\" }}\nbearer_token = \"{TOKEN_FILE}\"\n"),
+        format!(
+            "[[prometheus]]\nname = \"p\"\nurl = \"http://127.0.0.1:1\"\nheaders = {{ \"X-Api-Key\" = \"{HEADER}\" }}\nbearer_token = \"{TOKEN_FILE}\"\n"
+        ),
         // Broken TOML on the secret's line.
-        format!("[[prometheus]]\nname = \"p\"\nurl = \"http://127.0.0.1:1\"\nheaders = {{ \"X-Api-Key\" = \"{HEADER}\" \n"),
+        format!(
+            "[[prometheus]]\nname = \"p\"\nurl = \"http://127.0.0.1:1\"\nheaders = {{ \"X-Api-Key\" = \"{HEADER}\" \n"
+        ),
         // A header value that is not a valid HTTP header value (a newline in it).
-        format!("[[prometheus]]\nname = \"p\"\nurl = \"http://127.0.0.1:1\"\nheaders = {{ \"X-Api-Key\" = \"{HEADER}\\nX-Evil: 1\" }}\n"),
+        format!(
+            "[[prometheus]]\nname = \"p\"\nurl = \"http://127.0.0.1:1\"\nheaders = {{ \"X-Api-Key\" = \"{HEADER}\\nX-Evil: 1\" }}\n"
+        ),
     ] {
         std::fs::write(&cfg, &bad).unwrap();
         for args in [&["check"][..], &["snapshot", "--json"][..]] {

@@ -55,6 +55,12 @@ pub async fn drive(
 ) -> Outcome {
     let mut eof = false;
     let mut outcome = None;
+    // SIGHUP (the SSH link dropped) or SIGTERM: stop the running block's process group like
+    // Ctrl-C (its end is journaled), then leave the run unfinished so that `runbook resume`
+    // continues it.
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut hangup: Option<&'static str> = None;
     let done = rt.perform(&mut m, initial);
     show(&m, &done, out, &mut outcome);
     let mut need_prompt = true;
@@ -69,6 +75,12 @@ pub async fn drive(
             return o;
         }
         let waiting_for_operator = prompt(&m).is_some();
+        if let Some(why) = hangup.filter(|_| waiting_for_operator) {
+            let _ =
+                writeln!(out, "{why}: leaving the run unfinished; continue it with `opsdeck runbook resume`");
+            let _ = out.flush();
+            return Outcome::Aborted(why.into());
+        }
         if let Some(p) = prompt(&m).filter(|_| need_prompt) {
             for l in p.lines() {
                 let _ = writeln!(out, "{}", sanitize(l));
@@ -101,6 +113,15 @@ pub async fn drive(
                     Some(Input::Abort("end of input (stdin closed)".into()))
                 }
             },
+            why = hangup_or_terminate(&mut hup, &mut term), if hangup.is_none() => {
+                hangup = Some(why);
+                if waiting_for_operator {
+                    None
+                } else {
+                    let _ = writeln!(out, "{why}: stopping the running step (its process group only)");
+                    Some(Input::Interrupt)
+                }
+            }
             _ = tokio::signal::ctrl_c() => Some(if waiting_for_operator {
                 Input::Abort("interrupted (Ctrl-C)".into())
             } else {
@@ -118,6 +139,27 @@ pub async fn drive(
             let done = rt.perform(&mut m, fx);
             show(&m, &done, out, &mut outcome);
         }
+    }
+}
+
+/// Waits for SIGHUP or SIGTERM (forever when neither handler could be installed).
+async fn hangup_or_terminate(
+    hup: &mut Option<tokio::signal::unix::Signal>,
+    term: &mut Option<tokio::signal::unix::Signal>,
+) -> &'static str {
+    async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+        match s {
+            Some(s) => {
+                if s.recv().await.is_none() {
+                    std::future::pending::<()>().await
+                }
+            }
+            None => std::future::pending::<()>().await,
+        }
+    }
+    tokio::select! {
+        () = recv(hup) => "hangup (SIGHUP)",
+        () = recv(term) => "terminated (SIGTERM)",
     }
 }
 
