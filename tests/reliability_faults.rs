@@ -397,7 +397,7 @@ async fn every_fault_at_once_next_to_real_backends_that_stay_fresh() {
     )
     .await;
 
-    let mut sources = vec![
+    let mut sources = [
         plan(SourceKind::Prometheus, "prom", &prom_url, interval, timeout),
         plan(SourceKind::Alertmanager, "am", &am_url, interval, timeout),
         plan(SourceKind::Prometheus, "flapping", &flapping, interval, timeout),

@@ -70,8 +70,7 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len());
     let mut state = State::Text;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    for c in s.chars() {
         state = match state {
             State::Text => text_char(c, &mut out),
             State::Esc => match c {
