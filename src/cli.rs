@@ -27,6 +27,9 @@ pub struct ScreenArgs {
     /// Theme name (a file in themes/): dark, light, high-contrast, colorblind.
     #[arg(long)]
     pub theme: Option<String>,
+    /// Wall mode: rotate between pane sets at this interval (e.g. 30s).
+    #[arg(long, value_parser = crate::util::duration::parse)]
+    pub rotate: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Subcommand)]

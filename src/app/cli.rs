@@ -1,6 +1,56 @@
-//! The default command: the full-screen command center. (Being built: the screen work.)
-use crate::cli::ScreenArgs;
+//! The default command: the full-screen command center.
+use anyhow::Context;
+use std::path::Path;
 
-pub fn run_screen(_s: &ScreenArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("the screen is not built yet")
+use crate::cli::ScreenArgs;
+use crate::config;
+use crate::model::{Keymap, Mode};
+
+use super::RunOptions;
+
+/// Loads the config (errors as file:line:col, exit 2) and the optional keymap file
+/// (`keymap.toml` beside the config, or `$OPSDECK_KEYMAP`), then runs the screen.
+pub fn run_screen(s: &ScreenArgs) -> anyhow::Result<i32> {
+    let path = config::resolve_path(s.config.as_deref());
+    let cfg = match config::load_file(&path) {
+        Ok(c) => c,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{e}");
+            }
+            return Ok(2);
+        }
+    };
+    let keymap = match load_keymap(&path) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return Ok(2);
+        }
+    };
+    let opts = RunOptions {
+        mode: Mode::Live,
+        wall: s.wall,
+        readonly: s.readonly,
+        theme: s.theme.clone(),
+        wall_rotation: s.rotate,
+        keymap,
+    };
+    super::run(cfg, opts)
+}
+
+fn load_keymap(config_path: &Path) -> anyhow::Result<Option<Keymap>> {
+    let path = match std::env::var_os("OPSDECK_KEYMAP") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => match config_path.parent() {
+            Some(dir) => dir.join("keymap.toml"),
+            None => return Ok(None),
+        },
+    };
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let map = Keymap::from_toml(&text).with_context(|| path.display().to_string())?;
+    Ok(Some(map))
 }

@@ -1,2 +1,183 @@
-//! See DESIGN.md section 7.
+//! The event loop (DESIGN.md section 7): one bounded channel; pollers, the input task, the
+//! 1 Hz clock and signals send on it; the loop drains a batch, runs the pure `update`, and
+//! draws at most once per batch, only when the model says something visible changed.
+//! Nothing on the loop awaits the network, a file or a process.
 pub mod cli;
+pub mod input;
+pub mod pollers;
+pub mod terminal;
+
+use anyhow::Context;
+use chrono::Utc;
+use futures_util::StreamExt;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::model::{Effect, Keymap, Mode, Model, ModelOptions, Msg, update};
+use crate::sources::PollOutcome;
+use crate::ui::{self, Theme};
+
+pub use input::Input;
+
+impl From<PollOutcome> for Input {
+    fn from(o: PollOutcome) -> Input {
+        Input::Msg(Msg::Polled(o))
+    }
+}
+
+/// How the screen runs.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The header badge: LIVE, DEMO or DRILL.
+    pub mode: Mode,
+    /// Wall screen: read-only, bigger clock, no key hints but `q`.
+    pub wall: bool,
+    pub readonly: bool,
+    /// Theme name; overrides the config's `theme`.
+    pub theme: Option<String>,
+    /// Wall mode: rotate between pane sets at this interval.
+    pub wall_rotation: Option<Duration>,
+    /// The live keymap (defaults plus an optional keymap file).
+    pub keymap: Option<Keymap>,
+}
+
+/// Channel capacity: input and pollers wait when the loop falls behind; ticks are dropped.
+const CHANNEL: usize = 1024;
+/// At most this many messages are applied before a draw.
+const BATCH: usize = 512;
+
+/// Themes in cycle order, colourless when NO_COLOR is set (and not empty).
+pub fn themes() -> Vec<Theme> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Theme::all().into_iter().map(|t| if no_color { t.without_color() } else { t }).collect()
+}
+
+/// Builds the model for `config` and `opts` at `now` (also used by screenshots and tests).
+pub fn initial_model(config: Config, opts: &RunOptions, themes: &[Theme]) -> anyhow::Result<Model> {
+    let wanted = opts.theme.clone().unwrap_or_else(|| config.theme.clone());
+    let theme_index = themes.iter().position(|t| t.name == wanted).with_context(|| {
+        format!("unknown theme `{wanted}` (known: dark, light, high-contrast, colorblind)")
+    })?;
+    let offset = chrono::Local::now().offset().local_minus_utc();
+    Ok(Model::new(
+        config,
+        ModelOptions {
+            mode: opts.mode,
+            wall: opts.wall,
+            readonly: opts.readonly,
+            theme_names: themes.iter().map(|t| t.name.clone()).collect(),
+            theme_index,
+            keymap: opts.keymap.clone().unwrap_or_default(),
+            wall_rotation: opts.wall_rotation,
+            now: Utc::now(),
+            utc_offset_secs: offset,
+        },
+    ))
+}
+
+/// Runs the full-screen command center until `q` or a signal; returns the exit status.
+/// Call it from outside any tokio runtime: it builds its own.
+pub fn run(config: Config, opts: RunOptions) -> anyhow::Result<i32> {
+    let themes = themes();
+    let model = initial_model(config, &opts, &themes)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let result = rt.block_on(event_loop(model, themes));
+    rt.shutdown_timeout(Duration::from_millis(200));
+    result
+}
+
+async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32> {
+    let guard = terminal::Guard::enter().context("setting up the terminal")?;
+    let backend = ratatui::backend::CrosstermBackend::new(std::io::stdout());
+    let mut term = ratatui::Terminal::new(backend).context("setting up the terminal")?;
+    let (tx, mut rx) = mpsc::channel::<Input>(CHANNEL);
+
+    spawn_input(tx.clone());
+    spawn_tick(tx.clone());
+    spawn_signals(tx.clone())?;
+    pollers::start(&model.config, tx.clone());
+    drop(tx);
+
+    let size = term.size().context("reading the terminal size")?;
+    update(&mut model, Msg::Resize(size.width, size.height));
+    let mut batch = Vec::with_capacity(BATCH);
+    'run: loop {
+        if model.take_dirty() {
+            let theme = &themes[model.theme_index.min(themes.len() - 1)];
+            term.draw(|f| ui::render(&model, theme, f)).context("drawing")?;
+        }
+        if rx.recv_many(&mut batch, BATCH).await == 0 {
+            break;
+        }
+        for ev in batch.drain(..) {
+            let msg = match ev {
+                Input::Msg(m) => m,
+                Input::Click { x, y } => match ui::pane_at(&model, model.size.0, model.size.1, x, y) {
+                    Some(p) => Msg::Click(p),
+                    None => continue,
+                },
+                Input::Wheel { x, y, delta } => match ui::pane_at(&model, model.size.0, model.size.1, x, y) {
+                    Some(pane) => Msg::Scroll { pane, delta },
+                    None => continue,
+                },
+            };
+            if update(&mut model, msg).contains(&Effect::Quit) {
+                break 'run;
+            }
+        }
+    }
+    drop(term);
+    drop(guard);
+    Ok(0)
+}
+
+fn spawn_input(tx: mpsc::Sender<Input>) {
+    tokio::spawn(async move {
+        let mut events = crossterm::event::EventStream::new();
+        while let Some(ev) = events.next().await {
+            let Ok(ev) = ev else { break };
+            if let Some(i) = input::convert(ev)
+                && tx.send(i).await.is_err()
+            {
+                break;
+            }
+        }
+    });
+}
+
+/// The 1 Hz clock, aligned to the start of each second.
+fn spawn_tick(tx: mpsc::Sender<Input>) {
+    tokio::spawn(async move {
+        loop {
+            let now = Utc::now();
+            let to_next = 1_000_000_000 - now.timestamp_subsec_nanos().min(999_999_999);
+            tokio::time::sleep(Duration::from_nanos(to_next as u64)).await;
+            match tx.try_send(Input::Msg(Msg::Tick(Utc::now()))) {
+                Ok(()) | Err(mpsc::error::TrySendError::Full(_)) => {}
+                Err(mpsc::error::TrySendError::Closed(_)) => break,
+            }
+        }
+    });
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the loop cleanly (the terminal is restored on the way out).
+fn spawn_signals(tx: mpsc::Sender<Input>) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("SIGTERM handler")?;
+    let mut hup = signal(SignalKind::hangup()).context("SIGHUP handler")?;
+    let mut int = signal(SignalKind::interrupt()).context("SIGINT handler")?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            _ = int.recv() => {}
+        }
+        let _ = tx.send(Input::Msg(Msg::Shutdown)).await;
+    });
+    Ok(())
+}

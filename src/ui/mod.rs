@@ -1,1 +1,72 @@
-//! See DESIGN.md section 7.
+//! `render(&Model, &Theme, &mut Frame)`: a pure function of the model, one file per pane.
+//! No I/O and no allocation beyond small strings and ratatui's buffers.
+pub mod alerts;
+pub mod bigdigits;
+pub mod clock;
+pub mod community;
+pub mod footer;
+pub mod frame;
+pub mod header;
+pub mod health;
+pub mod help;
+pub mod layout;
+pub mod moderation;
+pub mod runbook;
+pub mod status;
+pub mod tabs;
+pub mod text;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::model::{Model, Pane};
+
+pub use layout::pane_at;
+pub use theme::Theme;
+
+/// Draws the whole screen.
+pub fn render(m: &Model, t: &Theme, f: &mut Frame<'_>) {
+    let area = f.area();
+    draw(m, t, area, f.buffer_mut());
+}
+
+/// Draws the whole screen into `buf` over `area`.
+pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    buf.set_style(area, t.base());
+    let l = layout::compute(area, m);
+    header::draw(buf, l.header, m, t);
+    if let Some(tabs) = l.tabs {
+        tabs::draw(buf, tabs, m, t);
+    }
+    for (p, r) in &l.panes {
+        match p {
+            Pane::Health => health::draw(buf, *r, m, t),
+            Pane::Community => community::draw(buf, *r, m, t),
+            Pane::Status => status::draw(buf, *r, m, t),
+            Pane::Alerts => alerts::draw(buf, *r, m, t),
+            Pane::Clock => clock::draw(buf, *r, m, t),
+            Pane::Moderation => moderation::draw(buf, *r, m, t),
+            Pane::Runbook => runbook::draw(buf, *r, m, t),
+        }
+    }
+    if let Some(a) = m.detail_alert() {
+        alerts::detail(buf, l.body, a, m, t);
+    }
+    if m.help {
+        help::draw(buf, l.body, m, t);
+    }
+    footer::draw(buf, l.footer, m, t);
+}
+
+/// Renders one frame headless (screenshots, tests).
+pub fn render_to_buffer(m: &Model, t: &Theme, width: u16, height: u16) -> Buffer {
+    let area = Rect::new(0, 0, width, height);
+    let mut buf = Buffer::empty(area);
+    draw(m, t, area, &mut buf);
+    buf
+}

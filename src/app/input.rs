@@ -1,0 +1,81 @@
+//! Converts crossterm events at the edge into the model's own key type and messages.
+use crossterm::event::{Event, KeyCode as CKey, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+
+use crate::model::{Key, KeyCode, Msg};
+
+/// What the input task sends: a message, or a mouse event the loop hit-tests against the
+/// current layout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Msg(Msg),
+    Click { x: u16, y: u16 },
+    Wheel { x: u16, y: u16, delta: i32 },
+}
+
+pub fn convert(ev: Event) -> Option<Input> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            let code = match k.code {
+                CKey::Char(c) => KeyCode::Char(c),
+                CKey::Enter => KeyCode::Enter,
+                CKey::Esc => KeyCode::Esc,
+                CKey::Tab if k.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+                CKey::Tab => KeyCode::Tab,
+                CKey::BackTab => KeyCode::BackTab,
+                CKey::Backspace => KeyCode::Backspace,
+                CKey::Up => KeyCode::Up,
+                CKey::Down => KeyCode::Down,
+                CKey::Left => KeyCode::Left,
+                CKey::Right => KeyCode::Right,
+                CKey::PageUp => KeyCode::PageUp,
+                CKey::PageDown => KeyCode::PageDown,
+                CKey::Home => KeyCode::Home,
+                CKey::End => KeyCode::End,
+                CKey::F(n) => KeyCode::F(n),
+                _ => return None,
+            };
+            let key = Key {
+                code,
+                ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
+                alt: k.modifiers.contains(KeyModifiers::ALT),
+            };
+            Some(Input::Msg(Msg::Key(key)))
+        }
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Input::Click { x: m.column, y: m.row }),
+            MouseEventKind::ScrollUp => Some(Input::Wheel { x: m.column, y: m.row, delta: -1 }),
+            MouseEventKind::ScrollDown => Some(Input::Wheel { x: m.column, y: m.row, delta: 1 }),
+            _ => None,
+        },
+        Event::Resize(w, h) => Some(Input::Msg(Msg::Resize(w, h))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEvent, MouseEvent};
+
+    #[test]
+    fn keys_and_mouse_convert() {
+        let ev = Event::Key(KeyEvent::new(CKey::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(convert(ev), Some(Input::Msg(Msg::Key(Key::ctrl('c')))));
+        let ev = Event::Key(KeyEvent::new(CKey::Tab, KeyModifiers::SHIFT));
+        assert_eq!(convert(ev), Some(Input::Msg(Msg::Key(Key::new(KeyCode::BackTab)))));
+        let ev = Event::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: 3,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        });
+        assert_eq!(convert(ev), Some(Input::Wheel { x: 3, y: 4, delta: 1 }));
+        let ev = Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Moved,
+            column: 3,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        });
+        assert_eq!(convert(ev), None);
+    }
+}

@@ -1,0 +1,275 @@
+//! The model: the one owner of the screen's state. Only `update` changes it; render reads it.
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::derive::{AlertView, CommunityRow, HealthRow, ModerationView, StatusRow};
+
+use super::feed::{self, FeedCounts, FeedRow, Filter};
+use super::freshness::{PaneAge, SourceState, coarse_age, pane_age, pane_source_names, sources_of};
+use super::keymap::Keymap;
+use super::pane::Pane;
+
+/// The badge in the header. `Wall` and read-only are flags beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Live,
+    Demo,
+    Drill,
+}
+
+/// The derived pane views, recomputed when data changes (never per frame).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Views {
+    pub health: Vec<HealthRow>,
+    pub community: Vec<CommunityRow>,
+    pub moderation: Option<ModerationView>,
+    pub alerts: Vec<AlertView>,
+    pub status: Vec<StatusRow>,
+}
+
+/// What the model is created with (the app fills it from the command line).
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    pub mode: Mode,
+    pub wall: bool,
+    pub readonly: bool,
+    /// Names of the themes `t` cycles through, and the one to start with.
+    pub theme_names: Vec<String>,
+    pub theme_index: usize,
+    pub keymap: Keymap,
+    /// Wall mode: rotate between pane sets at this interval.
+    pub wall_rotation: Option<Duration>,
+    pub now: DateTime<Utc>,
+    /// Local time offset east of UTC, in seconds (the app reads it once at start).
+    pub utc_offset_secs: i32,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            mode: Mode::Live,
+            wall: false,
+            readonly: false,
+            theme_names: vec!["dark".into()],
+            theme_index: 0,
+            keymap: Keymap::default(),
+            wall_rotation: None,
+            now: DateTime::<Utc>::UNIX_EPOCH,
+            utc_offset_secs: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub config: Config,
+    pub mode: Mode,
+    pub wall: bool,
+    pub readonly: bool,
+    pub now: DateTime<Utc>,
+    pub utc_offset_secs: i32,
+    pub sources: Vec<SourceState>,
+    /// For each pane (by `Pane::index`), indices into `sources`.
+    pub pane_sources: [Vec<usize>; 7],
+    pub views: Views,
+    /// The alert feed rows for the current views and filter.
+    pub feed: Vec<FeedRow>,
+    pub feed_counts: FeedCounts,
+    pub focus: Pane,
+    pub zoom: bool,
+    pub help: bool,
+    pub theme_names: Vec<String>,
+    pub theme_index: usize,
+    pub keymap: Keymap,
+    /// The applied alert filter text.
+    pub filter: String,
+    /// While `/` is being typed: the text so far (applied live).
+    pub filter_edit: Option<String>,
+    /// Some(true/false) once the user pressed `g`; None: group when long.
+    pub group: Option<bool>,
+    /// Selected row of the feed.
+    pub alert_sel: usize,
+    /// Fingerprint of the alert whose detail is open.
+    pub detail: Option<String>,
+    pub detail_scroll: usize,
+    /// Scroll offset per pane (rows), by `Pane::index`.
+    pub scroll: [usize; 7],
+    /// When each alert was first seen, and when the user last looked at the feed: an alert
+    /// first seen after the last look is marked new.
+    pub first_seen: HashMap<String, DateTime<Utc>>,
+    pub last_look: Option<DateTime<Utc>>,
+    pub wall_rotation: Option<Duration>,
+    pub wall_page: usize,
+    pub wall_page_since: DateTime<Utc>,
+    /// Terminal size, from resize events.
+    pub size: (u16, u16),
+    pub(super) dirty: bool,
+    pub(super) time_sig: u64,
+}
+
+impl Model {
+    pub fn new(config: Config, opts: ModelOptions) -> Model {
+        let sources = sources_of(&config);
+        let pane_sources = Pane::ALL.map(|p| {
+            let names = pane_source_names(&config, p);
+            sources.iter().enumerate().filter(|(_, s)| names.contains(&s.name)).map(|(i, _)| i).collect()
+        });
+        let theme_index = opts.theme_index.min(opts.theme_names.len().saturating_sub(1));
+        let mut m = Model {
+            config,
+            mode: opts.mode,
+            wall: opts.wall,
+            readonly: opts.readonly || opts.wall,
+            now: opts.now,
+            utc_offset_secs: opts.utc_offset_secs,
+            sources,
+            pane_sources,
+            views: Views::default(),
+            feed: Vec::new(),
+            feed_counts: FeedCounts::default(),
+            focus: Pane::Health,
+            zoom: false,
+            help: false,
+            theme_names: opts.theme_names,
+            theme_index,
+            keymap: opts.keymap,
+            filter: String::new(),
+            filter_edit: None,
+            group: None,
+            alert_sel: 0,
+            detail: None,
+            detail_scroll: 0,
+            scroll: [0; 7],
+            first_seen: HashMap::new(),
+            last_look: None,
+            wall_rotation: opts.wall_rotation,
+            wall_page: 0,
+            wall_page_since: opts.now,
+            size: (0, 0),
+            dirty: true,
+            time_sig: 0,
+        };
+        m.time_sig = m.time_signature();
+        m
+    }
+
+    /// True when something visible changed since the last call; clears the flag.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    pub fn theme_name(&self) -> &str {
+        self.theme_names.get(self.theme_index).map(String::as_str).unwrap_or("dark")
+    }
+
+    /// How fresh a pane's data is now.
+    pub fn pane_age(&self, pane: Pane) -> PaneAge {
+        pane_age(self.pane_sources[pane.index()].iter().map(|&i| &self.sources[i]), self.now)
+    }
+
+    /// The filter in effect (the one being typed, if any).
+    pub fn active_filter(&self) -> &str {
+        self.filter_edit.as_deref().unwrap_or(&self.filter)
+    }
+
+    /// Replaces the derived views (after new data) and rebuilds the feed. Marks dirty only
+    /// when they differ.
+    pub fn set_views(&mut self, views: Views, seen_at: DateTime<Utc>) {
+        let first_alerts = self.last_look.is_none() && self.pane_has_data(Pane::Alerts);
+        for a in &views.alerts {
+            self.first_seen.entry(a.fingerprint.clone()).or_insert(seen_at);
+        }
+        if first_alerts {
+            // The first answer is the baseline: nothing in it is "new".
+            self.last_look = Some(seen_at);
+        }
+        if views != self.views {
+            self.views = views;
+            self.first_seen.retain(|fp, _| self.views.alerts.iter().any(|a| &a.fingerprint == fp));
+            self.rebuild_feed();
+        }
+    }
+
+    fn pane_has_data(&self, pane: Pane) -> bool {
+        self.pane_sources[pane.index()].iter().any(|&i| self.sources[i].freshness.last_ok.is_some())
+    }
+
+    pub fn rebuild_feed(&mut self) {
+        let filter = Filter::parse(self.active_filter());
+        let (rows, counts) = feed::build(&self.views.alerts, &filter, self.group);
+        self.feed = rows;
+        self.feed_counts = counts;
+        self.alert_sel = self.alert_sel.min(self.feed.len().saturating_sub(1));
+        self.dirty = true;
+    }
+
+    /// Whether the alert is new since the user last looked at the feed.
+    pub fn is_new(&self, a: &AlertView) -> bool {
+        match (self.first_seen.get(&a.fingerprint), self.last_look) {
+            (Some(t), Some(look)) => *t > look,
+            _ => false,
+        }
+    }
+
+    /// The alert whose detail is open, if it still exists.
+    pub fn detail_alert(&self) -> Option<&AlertView> {
+        let fp = self.detail.as_ref()?;
+        self.views.alerts.iter().find(|a| &a.fingerprint == fp)
+    }
+
+    /// Age of an alert as the feed shows it (coarse steps).
+    pub fn alert_age(&self, a: &AlertView) -> String {
+        coarse_age((self.now - a.starts_at).to_std().unwrap_or_default())
+    }
+
+    /// The header clock text (minute resolution: the screen redraws for it once a minute).
+    pub fn clock_text(&self) -> (String, String) {
+        let utc = self.now.format("%H:%M").to_string();
+        let offset = chrono::FixedOffset::east_opt(self.utc_offset_secs)
+            .unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
+        let local = self.now.with_timezone(&offset).format("%H:%M").to_string();
+        (utc, local)
+    }
+
+    /// A hash of every time-dependent string on screen. A tick redraws only when it changes.
+    pub(super) fn time_signature(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.clock_text().hash(&mut h);
+        for p in Pane::ALL {
+            let age = self.pane_age(p);
+            age.label().hash(&mut h);
+            age.reason().hash(&mut h);
+        }
+        for s in &self.sources {
+            std::mem::discriminant(&s.status(self.now)).hash(&mut h);
+        }
+        for row in self.feed.iter().take(400) {
+            let i = match row {
+                FeedRow::Alert(i) => *i,
+                FeedRow::Group(g) => g.newest,
+            };
+            if let Some(a) = self.views.alerts.get(i) {
+                self.alert_age(a).hash(&mut h);
+            }
+        }
+        for s in &self.views.status {
+            for inc in &s.incidents {
+                inc.updated_at.map(|t| coarse_age((self.now - t).to_std().unwrap_or_default())).hash(&mut h);
+            }
+        }
+        self.wall_page.hash(&mut h);
+        h.finish()
+    }
+}

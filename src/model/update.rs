@@ -1,0 +1,245 @@
+//! `update`: the only function that changes the model. Pure: time and data come in as
+//! messages, effects go out as data.
+use chrono::{DateTime, Utc};
+
+use crate::sources::PollOutcome;
+
+use super::feed::FeedRow;
+use super::keymap::Action;
+use super::keys::{Key, KeyCode};
+use super::pane::Pane;
+use super::state::{Model, Views};
+
+/// Everything that can happen to the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(Key),
+    /// A mouse click on a pane (the app hit-tests the layout).
+    Click(Pane),
+    /// Wheel over a pane: negative up, positive down.
+    Scroll {
+        pane: Pane,
+        delta: i32,
+    },
+    Resize(u16, u16),
+    /// The 1 Hz clock.
+    Tick(DateTime<Utc>),
+    Polled(PollOutcome),
+    /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
+    Shutdown,
+}
+
+impl From<PollOutcome> for Msg {
+    fn from(o: PollOutcome) -> Msg {
+        Msg::Polled(o)
+    }
+}
+
+/// What the app must do after an update. Redraw is not an effect: see `Model::take_dirty`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+}
+
+/// Computes the derived views from the sources' latest data. Supplied by the app so the
+/// model stays independent of how derivation is wired; tests pass their own.
+pub type Deriver = fn(&Model) -> Views;
+
+/// Applies one message. `derive` recomputes the views after new poll data.
+pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    update_with(m, msg, super::derived::compute)
+}
+
+/// `update` with an explicit deriver (tests use it to inject views).
+pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
+    match msg {
+        Msg::Key(k) => return on_key(m, k),
+        Msg::Click(p) => {
+            if m.help {
+                m.help = false;
+            }
+            set_focus(m, p);
+            m.dirty = true;
+        }
+        Msg::Scroll { pane, delta } => {
+            if m.focus != pane && !m.zoom {
+                set_focus(m, pane);
+            }
+            move_by(m, delta as isize);
+        }
+        Msg::Resize(w, h) => {
+            m.size = (w, h);
+            m.dirty = true;
+        }
+        Msg::Tick(now) => {
+            m.now = now;
+            if let Some(every) = m.wall_rotation.filter(|_| m.wall)
+                && (now - m.wall_page_since).to_std().is_ok_and(|d| d >= every)
+            {
+                m.wall_page += 1;
+                m.wall_page_since = now;
+            }
+            refresh_time(m);
+        }
+        Msg::Polled(o) => on_poll(m, o, derive),
+        Msg::Shutdown => return vec![Effect::Quit],
+    }
+    Vec::new()
+}
+
+/// Marks dirty when a shown time-dependent string changed.
+fn refresh_time(m: &mut Model) {
+    let sig = m.time_signature();
+    if sig != m.time_sig {
+        m.time_sig = sig;
+        m.dirty = true;
+    }
+}
+
+fn on_poll(m: &mut Model, o: PollOutcome, derive: Deriver) {
+    let Some(src) = m.sources.iter_mut().find(|s| s.name == o.source) else {
+        return;
+    };
+    src.freshness.record(o.taken_at, o.result.as_ref().err());
+    if let Ok(data) = o.result {
+        src.data = Some(data);
+        let views = derive(m);
+        m.set_views(views, o.taken_at);
+    }
+    if o.taken_at > m.now {
+        m.now = o.taken_at;
+    }
+    refresh_time(m);
+}
+
+fn set_focus(m: &mut Model, p: Pane) {
+    if m.focus == Pane::Alerts && p != Pane::Alerts {
+        m.last_look = Some(m.now);
+        m.detail = None;
+    }
+    m.focus = p;
+}
+
+fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
+    if let Some(text) = m.filter_edit.as_mut() {
+        match k.code {
+            KeyCode::Esc => m.filter_edit = None,
+            KeyCode::Enter => m.filter = m.filter_edit.take().unwrap_or_default(),
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Char('c') if k.ctrl => return vec![Effect::Quit],
+            KeyCode::Char(c) if !k.ctrl && !k.alt => text.push(c),
+            _ => return Vec::new(),
+        }
+        m.alert_sel = 0;
+        m.rebuild_feed();
+        return Vec::new();
+    }
+    let Some(action) = m.keymap.action(k) else {
+        return Vec::new();
+    };
+    m.dirty = true;
+    if m.help {
+        m.help = false;
+        if action != Action::Quit {
+            return Vec::new();
+        }
+    }
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => m.help = true,
+        Action::FocusNext => set_focus(m, m.focus.next()),
+        Action::FocusPrev => set_focus(m, m.focus.prev()),
+        Action::Jump(n) => {
+            if let Some(p) = Pane::from_number(n) {
+                set_focus(m, p);
+            }
+        }
+        Action::Detail => open_detail(m),
+        Action::Back => {
+            if m.detail.take().is_some() {
+                m.detail_scroll = 0;
+            } else if m.zoom {
+                m.zoom = false;
+            } else if !m.filter.is_empty() && m.focus == Pane::Alerts {
+                m.filter.clear();
+                m.group = None;
+                m.alert_sel = 0;
+                m.rebuild_feed();
+            } else {
+                m.dirty = false;
+            }
+        }
+        Action::Filter => {
+            set_focus(m, Pane::Alerts);
+            m.filter_edit = Some(m.filter.clone());
+        }
+        Action::Group => {
+            let grouped = m.feed.iter().any(|r| matches!(r, FeedRow::Group(_)));
+            m.group = Some(!grouped);
+            m.alert_sel = 0;
+            m.rebuild_feed();
+        }
+        Action::Zoom => m.zoom = !m.zoom,
+        Action::NextTheme => {
+            m.theme_index = (m.theme_index + 1) % m.theme_names.len().max(1);
+        }
+        Action::Up => move_by(m, -1),
+        Action::Down => move_by(m, 1),
+        Action::PageUp => move_by(m, -10),
+        Action::PageDown => move_by(m, 10),
+        Action::Top => move_by(m, isize::MIN / 2),
+        Action::Bottom => move_by(m, isize::MAX / 2),
+    }
+    Vec::new()
+}
+
+fn open_detail(m: &mut Model) {
+    if m.focus != Pane::Alerts {
+        m.zoom = true;
+        return;
+    }
+    match m.feed.get(m.alert_sel) {
+        Some(FeedRow::Alert(i)) => {
+            m.detail = m.views.alerts.get(*i).map(|a| a.fingerprint.clone());
+            m.detail_scroll = 0;
+        }
+        Some(FeedRow::Group(g)) => {
+            m.filter = format!("alertname={}", g.alertname);
+            m.group = Some(false);
+            m.alert_sel = 0;
+            m.rebuild_feed();
+        }
+        None => {}
+    }
+}
+
+/// Moves the selection (alert feed), the detail view or the pane's scroll by `delta` rows.
+fn move_by(m: &mut Model, delta: isize) {
+    let clamp = |v: usize, len: usize| -> usize {
+        let max = len.saturating_sub(1) as isize;
+        (v as isize).saturating_add(delta).clamp(0, max.max(0)) as usize
+    };
+    if m.detail.is_some() {
+        let len = m.detail_alert().map(|a| a.labels.len() + a.annotations.len() + 8).unwrap_or(0);
+        m.detail_scroll = clamp(m.detail_scroll, len);
+    } else if m.focus == Pane::Alerts {
+        m.alert_sel = clamp(m.alert_sel, m.feed.len());
+    } else {
+        let len = match m.focus {
+            Pane::Health => m.views.health.len(),
+            Pane::Community => m.views.community.len(),
+            Pane::Status => m
+                .views
+                .status
+                .iter()
+                .map(|s| 1 + s.components_not_operational.len() + s.incidents.len())
+                .sum(),
+            _ => 0,
+        };
+        let i = m.focus.index();
+        m.scroll[i] = clamp(m.scroll[i], len);
+    }
+    m.dirty = true;
+}

@@ -1,0 +1,246 @@
+//! `update` without a terminal: keys, filter, detail, zoom, theme, help, quit, new marks,
+//! freshness, and redraw only when something visible changed.
+mod ui_support;
+
+use chrono::Duration;
+use opsdeck::model::{Effect, FeedRow, Key, KeyCode, Model, Msg, Pane, Views, update_with};
+use opsdeck::sources::{SourceError, SourceKind};
+use ui_support::*;
+
+fn key(m: &mut Model, k: Key) -> Vec<Effect> {
+    update_with(m, Msg::Key(k), |_| views())
+}
+fn typ(m: &mut Model, s: &str) {
+    for c in s.chars() {
+        key(m, Key::ch(c));
+    }
+}
+const ENTER: Key = Key::new(KeyCode::Enter);
+const ESC: Key = Key::new(KeyCode::Esc);
+
+#[test]
+fn tab_and_numbers_move_focus() {
+    let mut m = fresh();
+    assert_eq!(m.focus, Pane::Health);
+    key(&mut m, Key::new(KeyCode::Tab));
+    assert_eq!(m.focus, Pane::Community);
+    key(&mut m, Key::new(KeyCode::BackTab));
+    key(&mut m, Key::new(KeyCode::BackTab));
+    assert_eq!(m.focus, Pane::Runbook);
+    for (n, p) in (1..=7).zip(Pane::ALL) {
+        key(&mut m, Key::ch((b'0' + n) as char));
+        assert_eq!(m.focus, p);
+    }
+    key(&mut m, Key::ch('8'));
+    assert_eq!(m.focus, Pane::Runbook, "unbound key changes nothing");
+}
+
+#[test]
+fn feed_sorts_by_priority_then_newest_with_suppressed_last() {
+    let m = fresh();
+    let names: Vec<&str> = m
+        .feed
+        .iter()
+        .map(|r| match r {
+            FeedRow::Alert(i) => m.views.alerts[*i].alertname.as_str(),
+            FeedRow::Group(g) => g.alertname.as_str(),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["GatewayConnectionFailures", "HighErrorRate", "LatencyHigh", "InstanceDown", "DiskFilling"]
+    );
+    assert_eq!((m.feed_counts.active, m.feed_counts.silenced, m.feed_counts.inhibited), (3, 1, 1));
+}
+
+#[test]
+fn filter_by_text_and_label_then_clear() {
+    let mut m = fresh();
+    key(&mut m, Key::ch('/'));
+    assert_eq!(m.focus, Pane::Alerts);
+    typ(&mut m, "latency");
+    assert_eq!(m.feed.len(), 1, "applied live while typing");
+    key(&mut m, ENTER);
+    assert_eq!(m.filter, "latency");
+    assert_eq!(m.filter_edit, None);
+
+    key(&mut m, Key::ch('/'));
+    key(&mut m, Key::new(KeyCode::Backspace));
+    for _ in 0..7 {
+        key(&mut m, Key::new(KeyCode::Backspace));
+    }
+    typ(&mut m, "instance=node-2:9100");
+    key(&mut m, ENTER);
+    assert_eq!(m.feed.len(), 1);
+    let FeedRow::Alert(i) = m.feed[0] else { panic!("an alert row") };
+    assert_eq!(m.views.alerts[i].alertname, "GatewayConnectionFailures");
+
+    key(&mut m, Key::ch('/'));
+    typ(&mut m, " priority!=P0");
+    assert_eq!(m.feed.len(), 0);
+    key(&mut m, ESC);
+    assert_eq!(m.feed.len(), 1, "Esc while typing restores the applied filter");
+
+    key(&mut m, ESC);
+    assert_eq!(m.filter, "");
+    assert_eq!(m.feed.len(), 5);
+}
+
+#[test]
+fn enter_opens_detail_and_esc_closes_it() {
+    let mut m = fresh();
+    key(&mut m, Key::ch('4'));
+    key(&mut m, Key::new(KeyCode::Down));
+    key(&mut m, ENTER);
+    assert_eq!(m.detail_alert().map(|a| a.alertname.as_str()), Some("HighErrorRate"));
+    key(&mut m, Key::new(KeyCode::Down));
+    assert_eq!(m.detail_scroll, 1, "arrows scroll the detail while it is open");
+    key(&mut m, ESC);
+    assert_eq!(m.detail, None);
+    assert_eq!(m.alert_sel, 1);
+}
+
+#[test]
+fn grouping_when_long_and_enter_drills_into_a_group() {
+    let mut m =
+        model_with(opsdeck::model::ModelOptions { theme_names: theme_names(), ..Default::default() }, true);
+    assert!(m.feed.iter().all(|r| matches!(r, FeedRow::Group(_))));
+    assert_eq!(m.feed.len(), 7);
+    let FeedRow::Group(g) = m.feed[0].clone() else { unreachable!() };
+    assert_eq!(g.priority, opsdeck::derive::Priority::P0);
+    key(&mut m, Key::ch('4'));
+    key(&mut m, ENTER);
+    assert_eq!(m.filter, format!("alertname={}", g.alertname));
+    assert_eq!(m.feed.len(), g.count, "a drilled-into group lists its alerts");
+    assert!(m.feed.iter().all(|r| matches!(r, FeedRow::Alert(_))));
+    key(&mut m, ESC);
+    assert_eq!(m.filter, "");
+    assert_eq!(m.feed.len(), 7, "grouped again");
+    key(&mut m, Key::ch('g'));
+    assert_eq!(m.feed.len(), 500, "g toggles grouping off even when long");
+}
+
+#[test]
+fn zoom_theme_help_and_quit() {
+    let mut m = fresh();
+    key(&mut m, Key::ch('z'));
+    assert!(m.zoom);
+    key(&mut m, ESC);
+    assert!(!m.zoom);
+    let t = m.theme_index;
+    key(&mut m, Key::ch('t'));
+    assert_eq!(m.theme_index, (t + 1) % 4);
+    key(&mut m, Key::ch('?'));
+    assert!(m.help);
+    key(&mut m, Key::ch('j'));
+    assert!(!m.help, "any key closes help");
+    assert_eq!(key(&mut m, Key::ch('q')), vec![Effect::Quit]);
+    assert_eq!(key(&mut m, Key::ctrl('c')), vec![Effect::Quit]);
+    assert_eq!(update_with(&mut m, Msg::Shutdown, |_| views()), vec![Effect::Quit]);
+}
+
+#[test]
+fn click_focuses_and_wheel_scrolls() {
+    let mut m = fresh();
+    update_with(&mut m, Msg::Click(Pane::Alerts), |_| views());
+    assert_eq!(m.focus, Pane::Alerts);
+    update_with(&mut m, Msg::Scroll { pane: Pane::Alerts, delta: 2 }, |_| views());
+    assert_eq!(m.alert_sel, 2);
+    update_with(&mut m, Msg::Scroll { pane: Pane::Alerts, delta: -5 }, |_| views());
+    assert_eq!(m.alert_sel, 0);
+}
+
+#[test]
+fn alerts_new_since_last_look_are_marked() {
+    let mut m = fresh();
+    assert!(m.views.alerts.iter().all(|a| !m.is_new(a)), "the first answer is the baseline");
+    fn more(_: &Model) -> Views {
+        let mut v = views();
+        v.alerts.push(alert(99, "BrandNew", opsdeck::derive::Priority::P1, 5));
+        v
+    }
+    update_with(
+        &mut m,
+        Msg::Polled(empty_poll("am-a", SourceKind::Alertmanager, t0() + Duration::seconds(5))),
+        more,
+    );
+    let new: Vec<_> = m.views.alerts.iter().filter(|a| m.is_new(a)).map(|a| a.alertname.clone()).collect();
+    assert_eq!(new, ["BrandNew"]);
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(20)), more);
+    update_with(&mut m, Msg::Key(Key::ch('4')), more);
+    update_with(&mut m, Msg::Key(Key::ch('1')), more);
+    assert!(m.views.alerts.iter().all(|a| !m.is_new(a)), "leaving the feed marks them seen");
+}
+
+#[test]
+fn failing_source_degrades_only_its_panes() {
+    let m = prom_failing();
+    for p in [Pane::Health, Pane::Community, Pane::Moderation] {
+        let age = m.pane_age(p);
+        assert_eq!(age.label(), "STALE 2m10s", "{p:?}");
+        assert_eq!(age.reason(), Some("prod: connection refused"));
+    }
+    assert!(!m.pane_age(Pane::Alerts).is_stale());
+    assert!(!m.pane_age(Pane::Status).is_stale());
+    assert_eq!(m.views.health.len(), 3, "last values kept");
+}
+
+#[test]
+fn ticks_redraw_only_when_a_shown_string_changes() {
+    let mut m = fresh();
+    m.take_dirty();
+    let d = |_: &Model| views();
+    // Ages shown in steps: 3s -> 4s old is still "<10s"; the minute has not turned.
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(1)), d);
+    assert!(!m.take_dirty(), "nothing visible changed");
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(6)), d);
+    assert!(!m.take_dirty(), "9s old is still <10s");
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(7)), d);
+    assert!(m.take_dirty(), "pane age moved from <10s to <30s");
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(8)), d);
+    assert!(m.take_dirty(), "past twice the 5s interval: STALE");
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(60)), d);
+    assert!(m.take_dirty(), "the header minute turned");
+    // Same data again: no redraw beyond the age reset.
+    for (n, k) in [
+        ("prod", SourceKind::Prometheus),
+        ("am-a", SourceKind::Alertmanager),
+        ("GitHub", SourceKind::Statuspage),
+    ] {
+        update_with(&mut m, Msg::Polled(empty_poll(n, k, t0() + Duration::seconds(60))), d);
+    }
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(61)), d);
+    m.take_dirty();
+    update_with(
+        &mut m,
+        Msg::Polled(empty_poll("GitHub", SourceKind::Statuspage, t0() + Duration::seconds(62))),
+        d,
+    );
+    assert!(!m.take_dirty(), "identical data, identical labels: no redraw");
+    update_with(
+        &mut m,
+        Msg::Polled(failed_poll(
+            "GitHub",
+            SourceKind::Statuspage,
+            t0() + Duration::seconds(63),
+            SourceError::Http { status: 503, detail: String::new() },
+        )),
+        d,
+    );
+    assert!(m.take_dirty(), "a failure is visible at once");
+}
+
+#[test]
+fn wall_mode_is_read_only_and_rotates() {
+    let opts = opsdeck::model::ModelOptions {
+        wall: true,
+        wall_rotation: Some(std::time::Duration::from_secs(30)),
+        theme_names: theme_names(),
+        ..Default::default()
+    };
+    let mut m = model_with(opts, false);
+    assert!(m.readonly);
+    let p0 = m.wall_page;
+    update_with(&mut m, Msg::Tick(t0() + Duration::seconds(31)), |_| views());
+    assert_eq!(m.wall_page, p0 + 1);
+}
