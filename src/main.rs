@@ -1,6 +1,12 @@
 use clap::Parser;
 
 fn main() {
+    // Die quietly on a closed pipe (`opsdeck snapshot --json | head`) like other
+    // command-line tools, instead of panicking inside println!.
+    // SAFETY: called first thing, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = opsdeck::cli::Cli::parse();
     match opsdeck::cli::run(cli) {
         Ok(code) => std::process::exit(code),

@@ -108,7 +108,6 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
         });
     }
     let alerts = derive::alerts::views(&cfg.priority, &alertmanager::dedup(&alerts));
-    let incidents = incidents(cfg, &alerts, now);
     Snapshot {
         taken_at: now,
         sources,
@@ -117,14 +116,34 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
         moderation: derive::moderation::view(cfg, &metrics),
         alerts,
         statuspages: derive::status::rows(&pages),
-        incidents,
+        incidents: Vec::new(),
     }
 }
 
-/// The incidents section. INCIDENT HOOK: the incident engineer replaces this body with the
-/// open incidents (opened from P0/P1 alerts and by hand) serialized for the snapshot.
-fn incidents(_cfg: &Config, _alerts: &[AlertView], _now: DateTime<Utc>) -> Vec<serde_json::Value> {
-    Vec::new()
+/// Brings the shared incident book up to date with this round's alerts (auto-open on
+/// P0/P1, escalations due) and fills `incidents` with the open ones. Alerts are only
+/// observed when every Alertmanager answered: an empty list from a failing one would mark
+/// every alert resolved. Store problems are reported on stderr and leave the list empty.
+pub fn fill_incidents(cfg: &Config, snap: &mut Snapshot, now: DateTime<Utc>) {
+    use crate::incident::{action, store::Store, summary};
+    let policy = match crate::incident::Policy::from_spec(&cfg.escalation) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("opsdeck snapshot: escalation policy: {e}");
+            return;
+        }
+    };
+    let managers: Vec<&SourceView> =
+        snap.sources.iter().filter(|s| s.kind == SourceKind::Alertmanager).collect();
+    let alerts_usable = !managers.is_empty() && managers.iter().all(|s| s.status == "fresh");
+    let store = Store::from_env();
+    if let Err(e) = action::observe(&store, &policy, alerts_usable.then_some(&snap.alerts[..]), now) {
+        eprintln!("opsdeck snapshot: incidents not updated: {e}");
+    }
+    match summary::snapshot_incidents(&policy, now) {
+        Ok(list) => snap.incidents = list.iter().filter_map(|i| serde_json::to_value(i).ok()).collect(),
+        Err(e) => eprintln!("opsdeck snapshot: incidents not read: {e}"),
+    }
 }
 
 /// True when any source failed this round (the command then exits 1).

@@ -153,12 +153,20 @@ fn init_writes_a_config_that_passes_check_and_refuses_to_overwrite() {
 }
 
 #[test]
-fn runbook_paths_are_not_silently_passed() {
+fn check_lints_runbooks_with_file_line_col() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     assert_eq!(opsdeck(&["init"], Some(&path)).status.code(), Some(0));
-    let out = opsdeck(&["check", "runbooks/db-failover.md"], Some(&path));
-    let err = text(&out.stderr);
+    let rb = dir.path().join("bad.md");
+    std::fs::write(&rb, "# Bad\n\n## Step one\n\n```sh {destructive colour=red}\nrm -f /tmp/x\n```\n")
+        .unwrap();
+    let out = opsdeck(&["check", rb.to_str().unwrap()], Some(&path));
+    let err = text(&out.stderr) + &text(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("runbooks/db-failover.md: not checked"), "{err}");
+    assert!(err.contains(&format!("{}:5:", rb.display())), "names file and line: {err}");
+    assert!(err.contains("colour"), "names the unknown attribute: {err}");
+
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks");
+    let out = opsdeck(&["check", shipped], Some(&path));
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
 }

@@ -300,3 +300,13 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn escalation_phases_and_targets_are_known_keys_and_checked() {
+    let ok = "[escalation]\nphases = [{ after = \"0s\", name = \"Triage\" }]\ntargets = { P1 = \"2h\" }\n";
+    assert!(opsdeck::config::parse_str(ok, "e.toml").is_ok());
+    let bad = "[escalation]\ntargets = { P1 = \"soon\", P9 = \"1h\" }\n";
+    let errs = opsdeck::config::parse_str(bad, "e.toml").unwrap_err();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(errs.iter().all(|e| e.line == 2), "{errs:?}");
+}

@@ -180,7 +180,8 @@ fn errors_are_clear_and_exit_non_zero() {
     std::fs::write(&cfg, "[escalation]\npreset = \"weekly\"\n").unwrap();
     let out = opsdeck(d, "a", &["incident", "list"]).env("OPSDECK_CONFIG", &cfg).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown preset `weekly`"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:2:10") && err.contains("`weekly`"), "{err}");
 
     // A state file that is not ours is reported and left alone.
     std::fs::write(d.join("incidents.json"), "garbage").unwrap();

@@ -34,6 +34,7 @@ fn snapshot(config: &str, envs: &[(&str, &str)]) -> (Output, Value) {
     std::fs::write(&path, config).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
         .args(["snapshot", "--json", "--config", path.to_str().unwrap()])
+        .env("OPSDECK_STATE_DIR", dir.path().join("state"))
         .envs(envs.iter().copied())
         .output()
         .expect("run opsdeck");
@@ -207,7 +208,11 @@ sla = "2h"
     assert!(prios.windows(2).all(|w| w[0] <= w[1]), "{prios:?}");
 
     assert_eq!(s["statuspages"], serde_json::json!([]));
-    assert_eq!(s["incidents"], serde_json::json!([]));
+    // A P1 alert opens an incident whose detection time is the alert's startsAt.
+    let incidents = s["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(incidents[0]["severity"], "P1");
+    assert_eq!(incidents[0]["detected_at"], a["starts_at"]);
     assert!(s["taken_at"].as_str().unwrap().ends_with('Z'));
 }
 
@@ -322,10 +327,19 @@ fn sparklines_come_from_range_queries() {
         prom = b.prom
     );
     let cfg = opsdeck::config::parse_str(&config, "t.toml").unwrap();
-    let now = chrono::Utc::now();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let outcomes = rt.block_on(opsdeck::snapshot::poll_all(&opsdeck::snapshot::plans(&cfg), now));
-    let s = opsdeck::snapshot::assemble(&cfg, &outcomes, now);
+    // Range queries are aligned to their 60 s step: a Prometheus started moments ago may
+    // have no aligned point yet, so poll until one minute boundary has passed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    let s = loop {
+        let now = chrono::Utc::now();
+        let outcomes = rt.block_on(opsdeck::snapshot::poll_all(&opsdeck::snapshot::plans(&cfg), now));
+        let s = opsdeck::snapshot::assemble(&cfg, &outcomes, now);
+        if !s.health[0].sparkline.is_empty() || std::time::Instant::now() > deadline {
+            break s;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(3));
+    };
     assert!(!opsdeck::snapshot::any_failed(&s), "{:?}", s.sources);
     assert!(s.sources[0].query_errors.is_empty(), "{:?}", s.sources[0].query_errors);
     let spark = &s.health[0].sparkline;

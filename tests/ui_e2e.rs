@@ -97,28 +97,25 @@ impl Screen {
         let mut it = s.chars().peekable();
         while let Some(c) = it.next() {
             if c == '\x1b' {
-                match it.next() {
-                    Some('[') => {
-                        let mut params = String::new();
-                        let mut fin = ' ';
-                        for c in it.by_ref() {
-                            if ('\x40'..='\x7e').contains(&c) {
-                                fin = c;
-                                break;
-                            }
-                            params.push(c);
+                if it.next() == Some('[') {
+                    let mut params = String::new();
+                    let mut fin = ' ';
+                    for c in it.by_ref() {
+                        if ('\x40'..='\x7e').contains(&c) {
+                            fin = c;
+                            break;
                         }
-                        match fin {
-                            'H' => {
-                                let mut p = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
-                                self.y = p.next().unwrap_or(1).saturating_sub(1);
-                                self.x = p.next().unwrap_or(1).saturating_sub(1);
-                            }
-                            'J' if params == "2" => self.cells.iter_mut().for_each(|c| *c = " ".into()),
-                            _ => {}
-                        }
+                        params.push(c);
                     }
-                    Some(_) | None => {}
+                    match fin {
+                        'H' => {
+                            let mut p = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
+                            self.y = p.next().unwrap_or(1).saturating_sub(1);
+                            self.x = p.next().unwrap_or(1).saturating_sub(1);
+                        }
+                        'J' if params == "2" => self.cells.iter_mut().for_each(|c| *c = " ".into()),
+                        _ => {}
+                    }
                 }
             } else if c == '\r' {
                 self.x = 0;
@@ -192,11 +189,14 @@ unit = "targets"
 
     let ws = nix::pty::Winsize { ws_row: 60, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0 };
     let pty = nix::pty::openpty(&ws, None).unwrap();
+    // The child must not inherit the master: it would keep its own terminal open forever.
+    nix::fcntl::fcntl(&pty.master, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC)).unwrap();
     let slave: OwnedFd = pty.slave;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsdeck"));
     cmd.arg("--config")
         .arg(&config)
         .env("TERM", "xterm-256color")
+        .env("OPSDECK_STATE_DIR", tmp.path().join("state"))
         .env_remove("NO_COLOR")
         .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::from(slave.try_clone().unwrap()))

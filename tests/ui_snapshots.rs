@@ -157,3 +157,26 @@ fn mouse_hit_testing_finds_panes_and_tabs() {
     let x = " 1Health  2Comm  3Status ".len() as u16 + 2;
     assert_eq!(opsdeck::ui::pane_at(&m, 80, 24, x, 1), Some(Pane::Alerts));
 }
+
+#[test]
+fn open_incident_in_the_clock_pane_and_on_the_wall() {
+    use opsdeck::incident::{IncidentAction, IncidentBook, Severity, action};
+    let mut m = fresh();
+    let mut book = IncidentBook::default();
+    let declared = t0() - chrono::Duration::seconds(7 * 60 + 5);
+    let act = IncidentAction::Declare { title: "Gateway overload".into(), severity: Severity::P1 };
+    action::apply(&mut book, &m.policy, &act, "oncall", declared).unwrap();
+    update_with(&mut m, Msg::Incidents(book.clone()), |_| views());
+    assert!(m.take_dirty(), "a changed book redraws");
+    let text = text_of(&m, 200, 60);
+    assert!(text.contains("Gateway overload"), "{text}");
+    assert!(!text.contains("no active incident"));
+    insta::assert_snapshot!("incident_200x60", screen(&m, &dark(), 200, 60));
+    // The clock counts seconds: every tick redraws while an incident is open.
+    update_with(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)), |_| views());
+    assert!(m.take_dirty());
+    let wall = ModelOptions { wall: true, theme_names: theme_names(), ..Default::default() };
+    let mut w = model_with(wall, false);
+    update_with(&mut w, Msg::Incidents(book), |_| views());
+    insta::assert_snapshot!("incident_wall_200x60", screen(&w, &dark(), 200, 60));
+}

@@ -28,6 +28,11 @@ pub fn run_screen(s: &ScreenArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
+    let theme = s.theme.clone().unwrap_or_else(|| cfg.theme.clone());
+    if let Err(e) = crate::ui::Theme::builtin(&theme) {
+        eprintln!("opsdeck: {e}");
+        return Ok(2);
+    }
     let opts = RunOptions {
         mode: Mode::Live,
         wall: s.wall,

@@ -3,6 +3,7 @@
 //! draws at most once per batch, only when the model says something visible changed.
 //! Nothing on the loop awaits the network, a file or a process.
 pub mod cli;
+pub mod incidents;
 pub mod input;
 pub mod pollers;
 pub mod terminal;
@@ -101,6 +102,7 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     spawn_tick(tx.clone());
     spawn_signals(tx.clone())?;
     pollers::start(&model.config, tx.clone());
+    let observe = incidents::start(model.policy.clone(), tx.clone());
     drop(tx);
 
     let size = term.size().context("reading the terminal size")?;
@@ -126,8 +128,14 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
                     None => continue,
                 },
             };
-            if update(&mut model, msg).contains(&Effect::Quit) {
-                break 'run;
+            for effect in update(&mut model, msg) {
+                match effect {
+                    Effect::Quit => break 'run,
+                    // Never blocks: the incident thread takes the latest views.
+                    Effect::ObserveAlerts(alerts) => {
+                        let _ = observe.send(alerts);
+                    }
+                }
             }
         }
     }

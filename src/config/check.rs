@@ -51,15 +51,11 @@ pub struct RunbookDiag {
 // LEAD: once rbformat is merged, map `crate::runbook::lint::lint_paths(paths)` here:
 // `RunbookDiag { error: d.severity == Severity::Error, text: d.to_string() }`.
 pub fn check_runbooks(paths: &[PathBuf]) -> Vec<RunbookDiag> {
-    paths
-        .iter()
-        .map(|p| RunbookDiag {
-            error: true,
-            text: format!(
-                "{}: not checked: runbook linting is not available in this build yet \
-                 (crate::runbook::lint is not merged)",
-                p.display()
-            ),
+    crate::runbook::lint::lint_paths(paths)
+        .into_iter()
+        .map(|d| RunbookDiag {
+            error: d.severity == crate::runbook::lint::Severity::Error,
+            text: d.to_string(),
         })
         .collect()
 }

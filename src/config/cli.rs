@@ -106,7 +106,8 @@ pub fn snapshot(s: &ScreenArgs, a: &SnapshotArgs) -> anyhow::Result<i32> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let now = chrono::Utc::now();
     let outcomes = runtime.block_on(crate::snapshot::poll_all(&crate::snapshot::plans(&cfg), now));
-    let snap = crate::snapshot::assemble(&cfg, &outcomes, now);
+    let mut snap = crate::snapshot::assemble(&cfg, &outcomes, now);
+    crate::snapshot::fill_incidents(&cfg, &mut snap, now);
     println!("{}", serde_json::to_string_pretty(&snap)?);
     Ok(if crate::snapshot::any_failed(&snap) { 1 } else { 0 })
 }

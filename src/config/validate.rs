@@ -55,7 +55,7 @@ const HEALTH_QUERIES: &[&str] = &["availability", "latency_p99", "error_rate", "
 const COMMUNITY_KEYS: &[&str] = &["name", "query", "unit", "source", "week_over_week"];
 const MODERATION_KEYS: &[&str] = &["source", "depth", "inflow", "throughput", "oldest_age", "sla"];
 const PRIORITY_KEYS: &[&str] = &["label", "severity_label", "map", "default"];
-const ESCALATION_KEYS: &[&str] = &["preset", "tiers"];
+const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets"];
 const PRESETS: &[&str] = &["matrix", "tiers"];
 
 /// A pane's use of a source, checked once every source is known.
@@ -396,17 +396,30 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
     {
         d.at(&span, format!("unknown escalation preset `{p}`; expected `matrix` or `tiers`"));
     }
-    let Some(entry) = tbl.entry("tiers") else { return };
-    let tiers = tables(d, tbl, "tiers");
-    if tiers.is_empty() && entry.item.as_array().is_some_and(|a| a.is_empty()) {
+    ordered_steps(d, tbl, "tiers", "an escalation tier");
+    ordered_steps(d, tbl, "phases", "a response phase");
+    if let Some((t, span)) = table(d, tbl, "targets") {
+        let targets = Tbl { t, what: "[escalation.targets]", span: &span };
+        known_keys(d, targets, &["P0", "P1", "P2", "P3"]);
+        for key in ["P0", "P1", "P2", "P3"] {
+            let _ = after_duration_key(d, targets, key);
+        }
+    }
+}
+
+/// `tiers` and `phases`: a non-empty list of `{ after, name }` in increasing `after`.
+fn ordered_steps(d: &mut Diag, tbl: Tbl, key: &str, what: &str) {
+    let Some(entry) = tbl.entry(key) else { return };
+    let steps = tables(d, tbl, key);
+    if steps.is_empty() && entry.item.as_array().is_some_and(|a| a.is_empty()) {
         d.at(
             &entry.value_span,
-            "`tiers` is empty; give at least one tier, e.g. { after = \"5m\", name = \"Primary\" }",
+            format!("`{key}` is empty; give at least one, e.g. {{ after = \"5m\", name = \"Primary\" }}"),
         );
     }
     let mut last: Option<std::time::Duration> = None;
-    for (t, span) in tiers {
-        let tier = Tbl { t, what: "an escalation tier", span: &span };
+    for (t, span) in steps {
+        let tier = Tbl { t, what, span: &span };
         known_keys(d, tier, &["after", "name"]);
         nonempty(d, tier, "name", true);
         if tier.t.get("after").is_none() {
@@ -417,7 +430,7 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
         if let (Some(prev), Some((cur, span))) = (last, &after)
             && *cur <= prev
         {
-            d.at(span, "tiers must be listed in increasing order of `after`");
+            d.at(span, format!("{key} must be listed in increasing order of `after`"));
         }
         if let Some((cur, _)) = after {
             last = Some(cur);
@@ -427,15 +440,20 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
 
 /// `after` may be zero (`"0s"`: at once), unlike other durations.
 fn after_duration(d: &mut Diag, tier: Tbl) -> Option<(std::time::Duration, Span)> {
-    let e = tier.entry("after")?;
+    after_duration_key(d, tier, "after")
+}
+
+/// A duration that may be zero, under `key`.
+fn after_duration_key(d: &mut Diag, tier: Tbl, key: &str) -> Option<(std::time::Duration, Span)> {
+    let e = tier.entry(key)?;
     let Some(s) = e.item.as_str() else {
-        d.at(&e.value_span, "`after` must be a duration string such as \"5m\"");
+        d.at(&e.value_span, format!("`{key}` must be a duration string such as \"5m\""));
         return None;
     };
     match crate::util::duration::parse(s) {
         Ok(v) => Some((v, e.value_span)),
         Err(msg) => {
-            d.at(&e.value_span, format!("`after`: {msg}"));
+            d.at(&e.value_span, format!("`{key}`: {msg}"));
             None
         }
     }

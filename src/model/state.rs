@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::derive::{AlertView, CommunityRow, HealthRow, ModerationView, StatusRow};
+use crate::incident::{ClockView, IncidentBook, Policy, clock_views};
 
 use super::feed::{self, FeedCounts, FeedRow, Filter};
 use super::freshness::{PaneAge, SourceState, coarse_age, pane_age, pane_source_names, sources_of};
@@ -102,6 +103,10 @@ pub struct Model {
     /// first seen after the last look is marked new.
     pub first_seen: HashMap<String, DateTime<Utc>>,
     pub last_look: Option<DateTime<Utc>>,
+    /// The shared incident book (reloaded off the loop when another process changes it)
+    /// and the escalation policy from the config.
+    pub incidents: IncidentBook,
+    pub policy: Policy,
     pub wall_rotation: Option<Duration>,
     pub wall_page: usize,
     pub wall_page_since: DateTime<Utc>,
@@ -114,6 +119,7 @@ pub struct Model {
 impl Model {
     pub fn new(config: Config, opts: ModelOptions) -> Model {
         let sources = sources_of(&config);
+        let config_escalation = config.escalation.clone();
         let pane_sources = Pane::ALL.map(|p| {
             let names = pane_source_names(&config, p);
             sources.iter().enumerate().filter(|(_, s)| names.contains(&s.name)).map(|(i, _)| i).collect()
@@ -146,6 +152,8 @@ impl Model {
             scroll: [0; 7],
             first_seen: HashMap::new(),
             last_look: None,
+            incidents: IncidentBook::default(),
+            policy: Policy::from_spec(&config_escalation).unwrap_or_default(),
             wall_rotation: opts.wall_rotation,
             wall_page: 0,
             wall_page_since: opts.now,
@@ -243,6 +251,11 @@ impl Model {
         (utc, local)
     }
 
+    /// The clock pane's views of the open incidents at `now`, most severe first.
+    pub fn clock_views(&self) -> Vec<ClockView> {
+        clock_views(&self.incidents, &self.policy, self.now)
+    }
+
     /// A hash of every time-dependent string on screen. A tick redraws only when it changes.
     pub(super) fn time_signature(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -270,6 +283,10 @@ impl Model {
             }
         }
         self.wall_page.hash(&mut h);
+        // An open incident's clock counts seconds.
+        if !self.clock_views().is_empty() {
+            self.now.timestamp().hash(&mut h);
+        }
         h.finish()
     }
 }

@@ -25,6 +25,8 @@ pub enum Msg {
     /// The 1 Hz clock.
     Tick(DateTime<Utc>),
     Polled(PollOutcome),
+    /// The incident book changed on disk (read off the loop).
+    Incidents(crate::incident::IncidentBook),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Shutdown,
 }
@@ -36,9 +38,12 @@ impl From<PollOutcome> for Msg {
 }
 
 /// What the app must do after an update. Redraw is not an effect: see `Model::take_dirty`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// The alert views changed: let the incident book open and join incidents from them
+    /// (store I/O, done off the loop).
+    ObserveAlerts(Vec<crate::derive::AlertView>),
 }
 
 /// Computes the derived views from the sources' latest data. Supplied by the app so the
@@ -81,7 +86,14 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
             }
             refresh_time(m);
         }
-        Msg::Polled(o) => on_poll(m, o, derive),
+        Msg::Polled(o) => return on_poll(m, o, derive),
+        Msg::Incidents(book) => {
+            if book != m.incidents {
+                m.incidents = book;
+                m.dirty = true;
+            }
+            refresh_time(m);
+        }
         Msg::Shutdown => return vec![Effect::Quit],
     }
     Vec::new()
@@ -96,20 +108,26 @@ fn refresh_time(m: &mut Model) {
     }
 }
 
-fn on_poll(m: &mut Model, o: PollOutcome, derive: Deriver) {
+fn on_poll(m: &mut Model, o: PollOutcome, derive: Deriver) -> Vec<Effect> {
     let Some(src) = m.sources.iter_mut().find(|s| s.name == o.source) else {
-        return;
+        return Vec::new();
     };
     src.freshness.record(o.taken_at, o.result.as_ref().err());
+    let alerts = src.kind == crate::sources::SourceKind::Alertmanager;
+    let mut effects = Vec::new();
     if let Ok(data) = o.result {
         src.data = Some(data);
         let views = derive(m);
         m.set_views(views, o.taken_at);
+        if alerts {
+            effects.push(Effect::ObserveAlerts(m.views.alerts.clone()));
+        }
     }
     if o.taken_at > m.now {
         m.now = o.taken_at;
     }
     refresh_time(m);
+    effects
 }
 
 fn set_focus(m: &mut Model, p: Pane) {

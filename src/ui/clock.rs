@@ -1,8 +1,12 @@
-//! The escalation clock pane. The incident logic comes with the incidents work; until then
-//! it shows that no incident is active, and on a wall the time of day in big digits.
+//! The escalation clock pane: the open incidents from the shared book, drawn by the
+//! incident module's clock widget (the most severe large, the others listed). With no
+//! incident it says so; on a wall it then shows the time of day in big digits.
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::widgets::Widget;
 
+use crate::incident::widget::{BigDigits, ClockPane, ClockStyles};
 use crate::model::{Model, Pane};
 
 use super::bigdigits;
@@ -10,11 +14,23 @@ use super::frame::{pane, placeholder};
 use super::theme::Theme;
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
-    pane(buf, area, Pane::Clock, m, t, "", |buf, inner| {
-        if m.wall && inner.height > bigdigits::HEIGHT {
+    let views = m.clock_views();
+    let extra = if views.len() > 1 { format!(" · {} open", views.len()) } else { String::new() };
+    pane(buf, area, Pane::Clock, m, t, &extra, |buf, inner| {
+        if !views.is_empty() {
+            let styles = ClockStyles {
+                normal: t.text().add_modifier(Modifier::BOLD),
+                muted: t.muted(),
+                accent: t.accent(),
+                amber: t.warn(),
+                red: t.crit(),
+                ok: t.ok(),
+            };
+            let big = if m.wall { BigDigits::Wall } else { BigDigits::Auto };
+            ClockPane { views: &views, styles, big }.render(inner, buf);
+        } else if m.wall && inner.height > bigdigits::HEIGHT {
             let (utc, _) = m.clock_text();
-            let text = format!("{utc}Z");
-            bigdigits::draw(buf, inner, &text, t.text().add_modifier(ratatui::style::Modifier::BOLD));
+            bigdigits::draw(buf, inner, &format!("{utc}Z"), t.text().add_modifier(Modifier::BOLD));
             let rest =
                 Rect { y: inner.y + bigdigits::HEIGHT, height: inner.height - bigdigits::HEIGHT, ..inner };
             placeholder(buf, rest, "no active incident", t);

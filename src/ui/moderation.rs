@@ -13,8 +13,9 @@ use super::theme::Theme;
 
 fn secs(v: Option<f64>) -> String {
     match v {
-        Some(s) if s.is_finite() && s >= 0.0 => format_age(Duration::from_secs_f64(s)),
-        _ => "–".into(),
+        // try_: a breach centuries away (inflow a hair above throughput) must not panic
+        Some(s) => Duration::try_from_secs_f64(s).map(format_age).unwrap_or_else(|_| "–".into()),
+        None => "–".into(),
     }
 }
 
