@@ -3,7 +3,8 @@
 //! planted in a config whose sources point at a local server that records every request.
 //! Each secret reaches the server (auth works), and none appears in anything opsdeck prints
 //! or stores: `snapshot --json` (stdout and stderr), `check`, a config error on the secret's
-//! own line, `runbook run` output, its journal and the state directory.
+//! own line, `runbook run` output, its journal, the state directory, and every byte the
+//! screen draws in a pseudo-terminal.
 //!
 //! Errors and Debug output of the data layer are covered by `sources_http.rs`
 //! (`secrets_never_appear_in_errors_or_debug`); this file covers the binary's outputs.
@@ -276,6 +277,22 @@ async fn planted_secrets_reach_the_server_and_nothing_else() {
     for (path, content) in files {
         assert_clean(&path, &content);
     }
+
+    // The screen, in a pseudo-terminal, for a few polls: every byte it drew is clean, and
+    // it did draw the sources (the echoing ones with their 401).
+    let mut screen = opsdeck(&[], &cfg, &state);
+    screen.env_remove("NO_COLOR");
+    let (bytes, status) =
+        tokio::task::spawn_blocking(move || run_in_pty(screen, 200, 60, std::time::Duration::from_secs(4)))
+            .await
+            .unwrap();
+    let drawn = String::from_utf8_lossy(&bytes).to_string();
+    assert!(status.is_some_and(|s| s.success()), "q ends the screen cleanly: {status:?}");
+    assert!(
+        drawn.contains("echo-prom") && drawn.contains("401"),
+        "the screen showed the failing sources and their reason"
+    );
+    assert_clean("the screen", &drawn);
 }
 
 /// A config error on the very line that holds a secret header value: the message names

@@ -388,3 +388,68 @@ impl Drop for TlsServer {
         let _ = self.child.wait();
     }
 }
+
+/// Runs `cmd` in a new pseudo-terminal of `cols`x`rows` (its own session, the pty as its
+/// controlling terminal), reads everything it writes for `run_for`, then types `q` and
+/// waits up to 5 s for it to end (killing it after that). Returns the bytes and the exit
+/// status (None when it had to be killed).
+pub fn run_in_pty(
+    mut cmd: Command,
+    cols: u16,
+    rows: u16,
+    run_for: Duration,
+) -> (Vec<u8>, Option<std::process::ExitStatus>) {
+    use std::io::Read;
+    use std::os::fd::OwnedFd;
+    use std::os::unix::process::CommandExt;
+    let ws = nix::pty::Winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
+    let pty = nix::pty::openpty(&ws, None).unwrap();
+    nix::fcntl::fcntl(&pty.master, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC)).unwrap();
+    let slave: OwnedFd = pty.slave;
+    cmd.env("TERM", "xterm-256color")
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::from(slave));
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd);
+    let master = pty.master;
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let out = out.clone();
+        let mut f = std::fs::File::from(master.try_clone().unwrap());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = f.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                out.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    std::thread::sleep(run_for);
+    let _ = nix::unistd::write(&master, b"q");
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Ok(Some(s)) = child.try_wait() {
+            break Some(s);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(master);
+    let _ = reader.join();
+    let bytes = out.lock().unwrap().clone();
+    (bytes, status)
+}
