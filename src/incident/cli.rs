@@ -9,6 +9,7 @@ use clap::Subcommand;
 use std::path::PathBuf;
 
 use crate::cli::ScreenArgs;
+use crate::util::text::{sanitize, sanitize_lines};
 
 use super::action::IncidentAction;
 use super::export::export_markdown;
@@ -111,7 +112,7 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
     // A write: the same action the screen emits, applied under the store's lock.
     let write = |action: IncidentAction| -> anyhow::Result<i32> {
         let outcome = super::action::run(&store, &policy, &action, &who, now).context("incident store")??;
-        println!("{}", outcome.message);
+        println!("{}", sanitize(&outcome.message));
         Ok(0)
     };
 
@@ -156,7 +157,7 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
                         c.elapsed,
                         c.tier_name,
                         c.phase,
-                        c.title
+                        sanitize(&c.title)
                     );
                 }
             }
@@ -179,7 +180,7 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
                         .with_context(|| format!("cannot write {}", path.display()))?;
                     eprintln!("INC-{id} exported to {}", path.display());
                 }
-                None => print!("{text}"),
+                None => print!("{}", sanitize_lines(&text)),
             }
             Ok(0)
         }

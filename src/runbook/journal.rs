@@ -217,8 +217,16 @@ impl Journal {
         let io = |source| JournalError::Io { path: self.path.clone(), source };
         let mut bytes = line.clone().into_bytes();
         bytes.push(b'\n');
-        self.file.write_all(&bytes).map_err(io)?;
-        self.file.sync_data().map_err(io)?;
+        let before = self.file.metadata().map(|m| m.len()).ok();
+        if let Err(e) = self.file.write_all(&bytes).and_then(|()| self.file.sync_data()) {
+            // A full disk may have taken part of the line: cut the torn tail off so that the
+            // file keeps only whole records and still verifies (best effort).
+            if let Some(len) = before {
+                let _ = self.file.set_len(len);
+                let _ = self.file.sync_data();
+            }
+            return Err(io(e));
+        }
         self.seq += 1;
         self.prev = sha256_hex(line.as_bytes());
         Ok(record)

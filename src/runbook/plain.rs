@@ -18,6 +18,7 @@ use super::driver::{Runtime, RuntimeEvent};
 use super::exec::Stream;
 use super::machine::{Effect, Expect, Input, Machine, Outcome, Phase, RunState};
 use crate::util::duration::format_compact;
+use crate::util::text::sanitize;
 
 /// Reads stdin lines on a thread; `None` is end of input.
 pub fn stdin_lines() -> mpsc::UnboundedReceiver<Option<String>> {
@@ -54,6 +55,12 @@ pub async fn drive(
 ) -> Outcome {
     let mut eof = false;
     let mut outcome = None;
+    // SIGHUP (the SSH link dropped) or SIGTERM: stop the running block's process group like
+    // Ctrl-C (its end is journaled), then leave the run unfinished so that `runbook resume`
+    // continues it.
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut hangup: Option<&'static str> = None;
     let done = rt.perform(&mut m, initial);
     show(&m, &done, out, &mut outcome);
     let mut need_prompt = true;
@@ -68,8 +75,16 @@ pub async fn drive(
             return o;
         }
         let waiting_for_operator = prompt(&m).is_some();
+        if let Some(why) = hangup.filter(|_| waiting_for_operator) {
+            let _ =
+                writeln!(out, "{why}: leaving the run unfinished; continue it with `opsdeck runbook resume`");
+            let _ = out.flush();
+            return Outcome::Aborted(why.into());
+        }
         if let Some(p) = prompt(&m).filter(|_| need_prompt) {
-            let _ = writeln!(out, "{p}");
+            for l in p.lines() {
+                let _ = writeln!(out, "{}", sanitize(l));
+            }
             let _ = out.flush();
             need_prompt = false;
         }
@@ -77,7 +92,7 @@ pub async fn drive(
             ev = events.recv() => match ev {
                 Some(RuntimeEvent::Output(l)) => {
                     let mark = if l.stream == Stream::Stderr { "!" } else { "|" };
-                    let _ = writeln!(out, "  {mark} {}", l.text);
+                    let _ = writeln!(out, "  {mark} {}", sanitize(&l.text));
                     None
                 }
                 Some(RuntimeEvent::Warning(w)) => { let _ = writeln!(out, "{w}"); None }
@@ -98,6 +113,15 @@ pub async fn drive(
                     Some(Input::Abort("end of input (stdin closed)".into()))
                 }
             },
+            why = hangup_or_terminate(&mut hup, &mut term), if hangup.is_none() => {
+                hangup = Some(why);
+                if waiting_for_operator {
+                    None
+                } else {
+                    let _ = writeln!(out, "{why}: stopping the running step (its process group only)");
+                    Some(Input::Interrupt)
+                }
+            }
             _ = tokio::signal::ctrl_c() => Some(if waiting_for_operator {
                 Input::Abort("interrupted (Ctrl-C)".into())
             } else {
@@ -115,6 +139,27 @@ pub async fn drive(
             let done = rt.perform(&mut m, fx);
             show(&m, &done, out, &mut outcome);
         }
+    }
+}
+
+/// Waits for SIGHUP or SIGTERM (forever when neither handler could be installed).
+async fn hangup_or_terminate(
+    hup: &mut Option<tokio::signal::unix::Signal>,
+    term: &mut Option<tokio::signal::unix::Signal>,
+) -> &'static str {
+    async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+        match s {
+            Some(s) => {
+                if s.recv().await.is_none() {
+                    std::future::pending::<()>().await
+                }
+            }
+            None => std::future::pending::<()>().await,
+        }
+    }
+    tokio::select! {
+        () = recv(hup) => "hangup (SIGHUP)",
+        () = recv(term) => "terminated (SIGTERM)",
     }
 }
 
@@ -284,13 +329,15 @@ fn show(m: &Machine, done: &[Effect], out: &mut (dyn Write + Send), outcome: &mu
                     _ => None,
                 };
                 if let Some(l) = line {
-                    let _ = writeln!(out, "{l}");
+                    for l in l.lines() {
+                        let _ = writeln!(out, "{}", sanitize(l));
+                    }
                 }
             }
             Effect::DrillPrint { script, env, .. } => {
                 let _ = writeln!(out, "DRILL: would run (not executed):");
                 for l in script.lines() {
-                    let _ = writeln!(out, "    {l}");
+                    let _ = writeln!(out, "    {}", sanitize(l));
                 }
                 for (k, v) in env {
                     let _ = writeln!(out, "    env {k}={v:?}");

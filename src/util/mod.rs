@@ -1,3 +1,4 @@
 //! Small helpers shared by every layer: durations in config syntax, ages for display.
 pub mod duration;
 pub mod paths;
+pub mod text;
