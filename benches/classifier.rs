@@ -39,10 +39,10 @@ fn classifier(c: &mut Criterion) {
     let blocks = shipped_blocks();
     assert!(!blocks.is_empty());
     c.bench_function(&format!("classify_corpus_{}", corpus.len()), |b| {
-        b.iter(|| corpus.iter().map(|cmd| classify(cmd)).count())
+        b.iter(|| corpus.iter().map(|cmd| classify(cmd)).collect::<Vec<_>>())
     });
     c.bench_function(&format!("classify_shipped_runbooks_{}_blocks", blocks.len()), |b| {
-        b.iter(|| blocks.iter().map(|s| classify(s)).count())
+        b.iter(|| blocks.iter().map(|s| classify(s)).collect::<Vec<_>>())
     });
 }
 
