@@ -159,11 +159,13 @@ fn alerts_new_since_last_look_are_marked() {
         v.alerts.push(alert(99, "BrandNew", opsdeck::derive::Priority::P1, 5));
         v
     }
-    update_with(
-        &mut m,
-        Msg::Polled(empty_poll("am-a", SourceKind::Alertmanager, t0() + Duration::seconds(5))),
-        more,
-    );
+    // A different answer than the baseline's (an equal one is not derived again).
+    let mut changed = empty_poll("am-a", SourceKind::Alertmanager, t0() + Duration::seconds(5));
+    let fixture = include_bytes!("fixtures/alertmanager/alerts.json");
+    changed.result = Ok(opsdeck::sources::PollData::Alerts(
+        opsdeck::sources::alertmanager::parse_alerts(fixture, "am-a").unwrap(),
+    ));
+    update_with(&mut m, Msg::Polled(changed), more);
     let new: Vec<_> = m.views.alerts.iter().filter(|a| m.is_new(a)).map(|a| a.alertname.clone()).collect();
     assert_eq!(new, ["BrandNew"]);
     update_with(&mut m, Msg::Tick(t0() + Duration::seconds(20)), more);
@@ -243,4 +245,19 @@ fn wall_mode_is_read_only_and_rotates() {
     let p0 = m.wall_page;
     update_with(&mut m, Msg::Tick(t0() + Duration::seconds(31)), |_| views());
     assert_eq!(m.wall_page, p0 + 1);
+}
+
+#[test]
+fn an_answer_equal_to_the_previous_one_is_not_derived_and_not_redrawn() {
+    let mut m = fresh();
+    assert!(m.take_dirty());
+    fn boom(_: &Model) -> Views {
+        panic!("derived again for an equal answer")
+    }
+    update_with(
+        &mut m,
+        Msg::Polled(empty_poll("am-a", SourceKind::Alertmanager, t0() - Duration::seconds(3))),
+        boom,
+    );
+    assert!(!m.is_dirty(), "an equal answer at the same time redraws nothing");
 }

@@ -98,6 +98,15 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     let mut term = ratatui::Terminal::new(backend).context("setting up the terminal")?;
     let (tx, mut rx) = mpsc::channel::<Input>(CHANNEL);
 
+    // The first frame (layout, "loading") is drawn before the pollers start, so it never
+    // competes with parsing their first answers.
+    let size = term.size().context("reading the terminal size")?;
+    update(&mut model, Msg::Resize(size.width, size.height));
+    if model.take_dirty() {
+        let theme = &themes[model.theme_index.min(themes.len() - 1)];
+        term.draw(|f| ui::render(&model, theme, f)).context("drawing")?;
+    }
+
     spawn_input(tx.clone());
     spawn_tick(tx.clone());
     spawn_signals(tx.clone())?;
@@ -105,8 +114,6 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     let observe = incidents::start(model.policy.clone(), tx.clone());
     drop(tx);
 
-    let size = term.size().context("reading the terminal size")?;
-    update(&mut model, Msg::Resize(size.width, size.height));
     let mut batch = Vec::with_capacity(BATCH);
     'run: loop {
         if model.take_dirty() {

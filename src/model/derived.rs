@@ -6,8 +6,9 @@ use crate::sources::{MetricsPoll, PollData, StatusSummary, alertmanager};
 
 use super::state::{Model, Views};
 
-/// Recomputes every view from the latest good data of every source. Called on new data
-/// only, never per frame.
+/// Recomputes every view from the latest good data of every source (the alert views only
+/// when `m.derive_alerts`; otherwise the current ones are kept). Called on new data only,
+/// never per frame.
 pub fn compute(m: &Model) -> Views {
     let mut metrics: BTreeMap<String, MetricsPoll> = BTreeMap::new();
     let mut alerts: Vec<(String, Vec<crate::sources::Alert>)> = Vec::new();
@@ -17,19 +18,24 @@ pub fn compute(m: &Model) -> Views {
             Some(PollData::Metrics(p)) => {
                 metrics.insert(s.name.clone(), p.clone());
             }
-            Some(PollData::Alerts(a)) => alerts.push((s.name.clone(), a.clone())),
+            Some(PollData::Alerts(a)) if m.derive_alerts => alerts.push((s.name.clone(), a.clone())),
+            Some(PollData::Alerts(_)) => {}
             Some(PollData::Status(p)) => {
                 pages.insert(s.name.clone(), p.clone());
             }
             None => {}
         }
     }
-    let merged = alertmanager::dedup(&alerts);
+    let alert_views = if m.derive_alerts {
+        derive::alerts::views(&m.config.priority, &alertmanager::dedup(&alerts))
+    } else {
+        m.views.alerts.clone()
+    };
     Views {
         health: derive::health::rows(&m.config, &metrics),
         community: derive::community::rows(&m.config, &metrics),
         moderation: derive::moderation::view(&m.config, &metrics),
-        alerts: derive::alerts::views(&m.config.priority, &merged),
+        alerts: alert_views,
         status: derive::status::rows(&pages),
     }
 }

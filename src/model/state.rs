@@ -114,6 +114,10 @@ pub struct Model {
     pub size: (u16, u16),
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
+    /// Whether the next derivation must recompute the alert views (new Alertmanager data);
+    /// false keeps the current ones (a metrics or status poll cannot change them, and with
+    /// 10,000 alerts they are most of the derivation's cost).
+    pub derive_alerts: bool,
 }
 
 impl Model {
@@ -160,6 +164,7 @@ impl Model {
             size: (0, 0),
             dirty: true,
             time_sig: 0,
+            derive_alerts: true,
         };
         m.time_sig = m.time_signature();
         m
@@ -193,8 +198,8 @@ impl Model {
     }
 
     /// Replaces the derived views (after new data) and rebuilds the feed. Marks dirty only
-    /// when they differ.
-    pub fn set_views(&mut self, views: Views, seen_at: DateTime<Utc>) {
+    /// when they differ; returns whether they did.
+    pub fn set_views(&mut self, views: Views, seen_at: DateTime<Utc>) -> bool {
         let first_alerts = self.last_look.is_none() && self.pane_has_data(Pane::Alerts);
         for a in &views.alerts {
             self.first_seen.entry(a.fingerprint.clone()).or_insert(seen_at);
@@ -203,11 +208,19 @@ impl Model {
             // The first answer is the baseline: nothing in it is "new".
             self.last_look = Some(seen_at);
         }
-        if views != self.views {
-            self.views = views;
-            self.first_seen.retain(|fp, _| self.views.alerts.iter().any(|a| &a.fingerprint == fp));
-            self.rebuild_feed();
+        if views == self.views {
+            return false;
         }
+        let alerts_changed = views.alerts != self.views.alerts;
+        self.views = views;
+        if alerts_changed {
+            // A set, not a scan per entry: linear in the number of alerts.
+            let live: std::collections::HashSet<&str> =
+                self.views.alerts.iter().map(|a| a.fingerprint.as_str()).collect();
+            self.first_seen.retain(|fp, _| live.contains(fp.as_str()));
+        }
+        self.rebuild_feed();
+        true
     }
 
     fn pane_has_data(&self, pane: Pane) -> bool {
