@@ -112,6 +112,8 @@ pub struct Model {
     pub wall_page_since: DateTime<Utc>,
     /// Terminal size, from resize events.
     pub size: (u16, u16),
+    /// The runbook picker, prompts, dialog and the active run.
+    pub runbook: super::runbook::RunbookUi,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
 }
@@ -158,6 +160,7 @@ impl Model {
             wall_page: 0,
             wall_page_since: opts.now,
             size: (0, 0),
+            runbook: Default::default(),
             dirty: true,
             time_sig: 0,
         };
