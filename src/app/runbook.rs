@@ -120,7 +120,10 @@ fn found(path: PathBuf) -> Found {
 
 fn discover(spec: &crate::config::types::RunbooksSpec) -> Result<Vec<Found>, String> {
     let files = load::find_all(spec).map_err(|e| format!("{e:#}"))?;
-    Ok(files.into_iter().map(found).collect())
+    // `runbooks` and a config folder may be the same folder under two spellings.
+    let mut seen = std::collections::HashSet::new();
+    let files = files.into_iter().filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    Ok(files.map(found).collect())
 }
 
 fn load_one(name: &str, spec: &crate::config::types::RunbooksSpec) -> Result<Found, String> {

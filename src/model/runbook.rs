@@ -310,7 +310,9 @@ pub fn on_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
             }
             m.runbook.run = Some(run);
             set_focus_runbook(m);
-            return machine_effects(m, fx);
+            // The run gets the body; `z` gives the other panes back.
+            m.zoom = true;
+            return machine_effects(m, fx, false);
         }
         RunbookMsg::Event(input) => return feed(m, input),
         RunbookMsg::Output(line) => {
@@ -412,20 +414,21 @@ pub fn check_justification(rb: &Runbook, j: &str) -> Result<(), String> {
 /// Feeds the machine and forwards what it returns.
 fn feed(m: &mut Model, input: Input) -> Vec<Effect> {
     let now = m.now;
+    let was_open = m.runbook.dialog_open();
     let Some(run) = m.runbook.run.as_mut() else { return Vec::new() };
     if matches!(input, Input::RunStep | Input::Retry | Input::Rollback) {
         run.output.clear();
         run.scroll = 0;
     }
     let fx = run.machine.handle(input, now);
-    machine_effects(m, fx)
+    machine_effects(m, fx, was_open)
 }
 
 /// Records what the operator should see and sends the effects to the edge.
-fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>) -> Vec<Effect> {
+/// `was_open`: the dialog was open before the machine handled the input.
+fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>, was_open: bool) -> Vec<Effect> {
     use crate::runbook::journal::EventKind as K;
     use machine::Effect as F;
-    let was_open = m.runbook.dialog_open();
     let Some(run) = m.runbook.run.as_mut() else { return Vec::new() };
     if let Some(s) = run.current_step() {
         run.shown_step = Some(s);
@@ -444,7 +447,6 @@ fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>) -> Vec<Effect> {
                     K::StepFailed => Some(format!("{step} failed: {detail}")),
                     K::VerifyStarted => Some(format!("{step} verifying: {detail}")),
                     K::VerifyFinished => Some(format!("{step} verify: {detail}")),
-                    K::RunRefused => Some(format!("run refused: {detail}")),
                     _ => None,
                 }
             }
@@ -467,7 +469,7 @@ fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>) -> Vec<Effect> {
             }
         }
     }
-    if !was_open && m.runbook.dialog_open() {
+    if !was_open || !m.runbook.dialog_open() {
         // A new dialog: nothing typed before it was drawn counts.
         m.runbook.confirm_text.clear();
         m.runbook.armed = false;
@@ -669,6 +671,7 @@ fn run_key(m: &mut Model, k: Key) -> Option<Vec<Effect>> {
         }
         (Phase::Done(_), Some(KeyCode::Enter | KeyCode::Esc)) => {
             m.runbook.run = None;
+            m.zoom = false;
             return Some(vec![Effect::Runbook(RunbookJob::Close)]);
         }
         _ => return None,
