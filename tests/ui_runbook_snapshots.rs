@@ -100,6 +100,15 @@ fn output_scrolls_and_small_sizes_never_panic() {
     let t = text(&m, 200, 60);
     assert!(t.contains("scrolled up 10"), "{t}");
     assert!(!t.contains("objects=1493"), "the newest lines scrolled out");
+    // A dialog taller than the screen scrolls its details; the answer line stays.
+    let mut d = dialog();
+    let t = text(&d, 80, 16);
+    assert!(t.contains("more lines below") && t.contains("Default: No") && t.contains("> eu"), "{t}");
+    for _ in 0..20 {
+        update(&mut d, Msg::Key(opsdeck::model::Key::new(KeyCode::Down)));
+    }
+    let t = text(&d, 80, 16);
+    assert!(t.contains("rollback: step 3 Undo") && t.contains("more lines above") && t.contains("> eu"), "{t}");
     for (w, h) in [(20, 5), (40, 10), (80, 24), (120, 36), (400, 120)] {
         text(&m, w, h);
         text(&dialog(), w, h);

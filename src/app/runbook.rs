@@ -118,24 +118,33 @@ fn found(path: PathBuf) -> Found {
     Found { path, runbook, defaults }
 }
 
-fn discover(spec: &crate::config::types::RunbooksSpec) -> Result<Vec<Found>, String> {
+/// Every runbook file, each once: `runbooks` and a config folder may be the same folder
+/// under two spellings.
+fn files(spec: &crate::config::types::RunbooksSpec) -> Result<Vec<PathBuf>, String> {
     let files = load::find_all(spec).map_err(|e| format!("{e:#}"))?;
-    // `runbooks` and a config folder may be the same folder under two spellings.
     let mut seen = std::collections::HashSet::new();
-    let files = files.into_iter().filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
-    Ok(files.map(found).collect())
+    Ok(files.into_iter().filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))).collect())
+}
+
+fn discover(spec: &crate::config::types::RunbooksSpec) -> Result<Vec<Found>, String> {
+    Ok(files(spec)?.into_iter().map(found).collect())
 }
 
 fn load_one(name: &str, spec: &crate::config::types::RunbooksSpec) -> Result<Found, String> {
-    // `runbooks/x.md` from an alert: a path if it exists, else its stem by name.
+    // A path or a name; an alert's `runbooks/x.md` that does not exist here is found by
+    // its stem among the discovered runbooks.
     let path = load::resolve(name, spec).or_else(|e| {
-        let stem = std::path::Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned());
-        match stem {
-            Some(s) if s != name => load::resolve(&s, spec),
-            _ => Err(e),
+        let stem = std::path::Path::new(name).file_stem().map(|s| s.to_string_lossy().to_lowercase());
+        let all = files(spec)?;
+        let hits: Vec<PathBuf> = all
+            .into_iter()
+            .filter(|p| p.file_stem().map(|s| s.to_string_lossy().to_lowercase()) == stem)
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(one.clone()),
+            _ => Err(format!("runbook {name}: {e:#}")),
         }
-    });
-    let path = path.map_err(|e| format!("runbook {name}: {e:#}"))?;
+    })?;
     let f = found(path);
     if let Err(e) = &f.runbook {
         return Err(e.clone());
@@ -195,4 +204,72 @@ async fn perform(a: &mut Active, effects: Vec<Effect>, tx: &mpsc::Sender<AppInpu
         }
         a.runtime.perform_action(&fx);
     }
+}
+
+/// Loads a runbook by name for a staged frame (screenshots).
+pub fn load_for_stage(name: &str, spec: &crate::config::types::RunbooksSpec) -> anyhow::Result<Found> {
+    load_one(name, spec).map_err(|e| anyhow::anyhow!(e))
+}
+
+/// Stages `found` in the model up to its first destructive block's confirmation dialog,
+/// for a headless frame: a drill whose operator is in the runbook's allowed groups, the
+/// justification taken from its pattern's first example-like value (`SRE-1234`), default
+/// parameters, journal records acknowledged without being written, read-only blocks
+/// reported as exit 0 without running. Nothing runs; nothing is written.
+pub fn stage_dialog(m: &mut crate::model::Model, found: Found) -> anyhow::Result<()> {
+    use crate::model::runbook::RunbookJob;
+    use crate::model::{Effect, Key, KeyCode, update};
+    use crate::runbook::machine::{Effect as F, Operator, Phase};
+    let rb = found.runbook.clone().map_err(|e| anyhow::anyhow!(e))?;
+    let operator = Operator {
+        who: crate::runbook::journal::Who { user: "oncall".into(), ssh_client: None },
+        groups: rb.allowed_groups.clone(),
+    };
+    let press = |m: &mut crate::model::Model, code: KeyCode| update(m, Msg::Key(Key::new(code)));
+    update(m, Msg::Runbook(RunbookMsg::Loaded(Ok(found))));
+    for c in "SRE-1234".chars() {
+        press(m, KeyCode::Char(c));
+    }
+    let mut fx = Vec::new();
+    for _ in 0..=rb.params.len() + 1 {
+        if m.runbook.prompt.is_none() {
+            break;
+        }
+        fx = press(m, KeyCode::Enter);
+    }
+    if !fx.iter().any(|e| matches!(e, Effect::Runbook(RunbookJob::Prepare(_)))) {
+        anyhow::bail!("{}: the default parameters or the justification were refused", rb.title);
+    }
+    let journal = Ok(crate::util::paths::state_dir().join("runs/staged.jsonl"));
+    let ready = RunbookMsg::Ready { run_id: "20261123T140600Z-staged".into(), operator, journal, simulator: true };
+    let mut fx = update(m, Msg::Runbook(ready));
+    for _ in 0..200 {
+        let Some(run) = m.runbook.run.as_ref() else { anyhow::bail!("the run did not start") };
+        if m.runbook.dialog_open() {
+            m.runbook.drawn();
+            return Ok(());
+        }
+        let pending: Vec<F> = fx
+            .iter()
+            .flat_map(|e| match e {
+                Effect::Runbook(RunbookJob::Perform(v)) => v.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let phase = run.machine.phase().clone();
+        fx = if pending.iter().any(|f| matches!(f, F::AppendJournal(_))) {
+            update(m, Msg::Runbook(RunbookMsg::Event(Input::Journaled(Ok(())))))
+        } else if pending.iter().any(|f| matches!(f, F::StartCommand { .. })) {
+            let done = crate::runbook::exec::ExecResult { exit_code: Some(0), ..Default::default() };
+            update(m, Msg::Runbook(RunbookMsg::Event(Input::CommandExited(done))))
+        } else if pending.iter().any(|f| matches!(f, F::StartVerify { .. })) {
+            let v = crate::runbook::machine::VerifyVerdict::Passed;
+            update(m, Msg::Runbook(RunbookMsg::Event(Input::VerifyDone(v))))
+        } else if let Phase::Ready { .. } = phase {
+            press(m, KeyCode::Enter)
+        } else {
+            anyhow::bail!("{}: no destructive block reached ({phase:?})", rb.title);
+        };
+    }
+    anyhow::bail!("{}: no destructive block reached", rb.title)
 }

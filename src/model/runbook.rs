@@ -152,6 +152,8 @@ pub struct RunbookUi {
     pub confirm_text: String,
     /// The confirmation dialog has been drawn: keys count from now on.
     pub armed: bool,
+    /// Rows the dialog's details are scrolled (a small terminal cannot show them all).
+    pub dialog_scroll: usize,
     /// Waiting for the edge (discovery, loading, journal).
     pub busy: Option<String>,
 }
@@ -473,6 +475,7 @@ fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>, was_open: bool) -> V
         // A new dialog: nothing typed before it was drawn counts.
         m.runbook.confirm_text.clear();
         m.runbook.armed = false;
+        m.runbook.dialog_scroll = 0;
     }
     m.mark_dirty();
     if fx.is_empty() { Vec::new() } else { vec![Effect::Runbook(RunbookJob::Perform(fx))] }
@@ -544,6 +547,17 @@ fn dialog_key(m: &mut Model, k: Key) -> Vec<Effect> {
         }
         KeyCode::Backspace => {
             m.runbook.confirm_text.pop();
+            Vec::new()
+        }
+        KeyCode::Up | KeyCode::PageUp => {
+            let by = if k.code == KeyCode::Up { 1 } else { 5 };
+            m.runbook.dialog_scroll = m.runbook.dialog_scroll.saturating_sub(by);
+            Vec::new()
+        }
+        KeyCode::Down | KeyCode::PageDown => {
+            // Clamped when drawn: the model does not know the dialog's height.
+            let by = if k.code == KeyCode::Down { 1 } else { 5 };
+            m.runbook.dialog_scroll = (m.runbook.dialog_scroll + by).min(200);
             Vec::new()
         }
         KeyCode::Char(c) if !k.ctrl && !k.alt => {

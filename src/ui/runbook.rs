@@ -112,7 +112,9 @@ fn steps(buf: &mut Buffer, area: Rect, run: &Run, t: &Theme) {
         if y >= area.bottom() {
             break;
         }
-        let (sym, word, style) = state_mark(status.state, t);
+        let confirming = matches!(run.machine.phase(), Phase::Confirm { step, .. } if *step == i);
+        let (sym, word, style) =
+            if confirming { ("⚠", "confirm?", t.warn()) } else { state_mark(status.state, t) };
         let mut row = Row::new(buf, area, y);
         let pointer = if Some(i) == current { "›" } else { " " };
         row.text(pointer, t.accent()).text(&format!("{sym} "), style);
@@ -127,11 +129,14 @@ fn prose(buf: &mut Buffer, area: Rect, run: &Run, t: &Theme) {
     let Some(step) = run.current_step().and_then(|s| run.machine.runbook().steps.get(s)) else { return };
     let mut y = area.y;
     for c in &step.callouts {
-        if y >= area.bottom() {
-            return;
+        let one = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for l in wrap(&format!("[!{}] {one}", c.kind), area.width as usize) {
+            if y >= area.bottom() {
+                return;
+            }
+            put(buf, area.x, y, area.width, &l, t.warn());
+            y += 1;
         }
-        put(buf, area.x, y, area.width, &format!("[!{}] {}", c.kind, c.text.trim()), t.warn());
-        y += 1;
     }
     for l in wrap(&step.prose, area.width as usize) {
         if y >= area.bottom() {

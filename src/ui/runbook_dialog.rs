@@ -26,7 +26,7 @@ pub fn draw(buf: &mut Buffer, body: Rect, footer: Rect, m: &Model, t: &Theme) {
     }
     if let Some(d) = ui.run.as_ref().and_then(|r| r.machine.confirm_dialog()) {
         let drill = ui.run.as_ref().is_some_and(|r| r.drill());
-        confirm(buf, body, &d, &ui.confirm_text, drill, t);
+        confirm(buf, body, &d, (&ui.confirm_text, ui.dialog_scroll), drill, t);
     }
     if ui.quit_ask {
         quit(buf, body, m, t);
@@ -161,14 +161,15 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
 const TARGET_PARAMS: [&str; 8] =
     ["TARGET", "CLUSTER", "NAMESPACE", "ENVIRONMENT", "ENV", "HOST", "SERVICE", "REGION"];
 
-fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, typed: &str, drill: bool, t: &Theme) {
+fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, (typed, scroll): (&str, usize), drill: bool, t: &Theme) {
     let mut items: Vec<(String, Style)> = Vec::new();
     if d.unknown {
         items.push(("!!! This block STARTED BEFORE WITH NO RECORDED OUTCOME: it may already have run.".into(), t.crit()));
     }
     let width = body.width.min(120).saturating_sub(4) as usize;
     for (kind, text) in &d.callouts {
-        for (i, l) in wrap(&format!("[!{kind}] {}", text.trim()), width).into_iter().enumerate() {
+        let one = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (i, l) in wrap(&format!("[!{kind}] {one}"), width).into_iter().enumerate() {
             items.push((if i == 0 { l } else { format!("  {l}") }, t.warn()));
         }
     }
@@ -179,8 +180,17 @@ fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, typed: &str, drill: 
         items.push(("DRILL against the simulator: the command runs against OPSDECK_SIM_URL".into(), t.accent()));
     }
     items.push(("command (exactly as it will run):".into(), t.muted()));
+    // Every character of the command is shown: long lines continue after `↪`.
+    let cols = width.saturating_sub(4).max(8);
     for l in d.script.lines() {
-        items.push((format!("    {l}"), t.accent()));
+        let chars: Vec<char> = l.chars().collect();
+        for (i, chunk) in chars.chunks(cols).enumerate() {
+            let text: String = chunk.iter().collect();
+            items.push((format!("{}{text}", if i == 0 { "    " } else { "  ↪ " }), t.accent()));
+        }
+        if chars.is_empty() {
+            items.push(("    ".into(), t.accent()));
+        }
     }
     let params: Vec<&(String, String)> = d.env.iter().filter(|(k, _)| !k.starts_with("OPSDECK_")).collect();
     if !params.is_empty() {
@@ -208,35 +218,40 @@ fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, typed: &str, drill: 
     if let Some(to) = d.timeout {
         items.push((format!("timeout: {}", crate::util::duration::format_compact(to)), t.muted()));
     }
-    items.push((String::new(), t.text()));
-    items.push((
-        match &d.expect {
-            Expect::Yes => "Type yes to run it. Anything else cancels. Default: No".into(),
-            Expect::Typed(v) => format!("Type `{v}` to run it. Anything else cancels. Default: No"),
-        },
-        t.warn().add_modifier(ratatui::style::Modifier::BOLD),
-    ));
-    let h = items.len() as u16 + 4;
+    let answer = match &d.expect {
+        Expect::Yes => "Type yes to run it. Anything else cancels. Default: No".to_string(),
+        Expect::Typed(v) => format!("Type `{v}` to run it. Anything else cancels. Default: No"),
+    };
+    let h = items.len() as u16 + 6;
     let title = format!(" ⚠ CONFIRM · step {} {} · block {} (line {}) ", d.step + 1, d.step_title, d.block + 1, d.line);
-    let inner = boxed(buf, body, 120, h, &title, " Enter submit · Esc No ", t.crit(), t);
+    let inner = boxed(buf, body, 120, h, &title, " Enter submit · Esc No · ↑↓ scroll ", t.crit(), t);
     if inner.is_empty() {
         return;
     }
-    // Keep the answer line visible: if the box is too short, drop lines from the middle.
-    let room = inner.height.saturating_sub(1) as usize;
-    let shown: Vec<(String, Style)> = if items.len() > room && room >= 2 {
-        let tail = 3.min(room);
-        let head = room - tail;
-        let mut v: Vec<_> = items[..head.saturating_sub(1)].to_vec();
-        v.push((format!("… {} more lines (enlarge the terminal)", items.len() - head - tail + 1), t.muted()));
-        v.extend(items[items.len() - tail..].iter().cloned());
-        v
+    // The answer lines stay at the bottom; the details scroll above them when the box is
+    // too short, with a marker saying how much is hidden.
+    let room = inner.height.saturating_sub(3) as usize;
+    let (shown, above, below) = if items.len() <= room {
+        (items.clone(), 0, 0)
     } else {
-        items
+        let visible = room.saturating_sub(1).max(1);
+        let first = scroll.min(items.len() - visible);
+        let below = items.len() - first - visible;
+        (items[first..first + visible].to_vec(), first, below)
     };
-    let y = lines(buf, inner, inner.y, &shown);
-    if y < inner.bottom() {
-        let mut row = Row::new(buf, inner, y);
+    let mut y = inner.y;
+    if above > 0 {
+        put(buf, inner.x, y, inner.width, &format!("↑ {above} more lines above"), t.muted());
+        y += 1;
+    }
+    y = lines(buf, inner, y, &shown);
+    if below > 0 {
+        put(buf, inner.x, y, inner.width, &format!("↓ {below} more lines below (↓ to read them)"), t.warn());
+    }
+    let y = inner.bottom().saturating_sub(2);
+    if y > inner.y {
+        put(buf, inner.x, y, inner.width, &answer, t.warn().add_modifier(ratatui::style::Modifier::BOLD));
+        let mut row = Row::new(buf, inner, y + 1);
         row.text("> ", t.warn()).text(typed, t.text()).text("▏", t.accent());
     }
 }
