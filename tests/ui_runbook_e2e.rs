@@ -210,7 +210,10 @@ fn a_destructive_step_runs_only_with_the_typed_confirmation_and_the_journal_veri
     assert!(text.contains("chain intact"), "{text}");
     let journal = std::fs::read_dir(state.join("runs")).unwrap().next().unwrap().unwrap().path();
     let records = std::fs::read_to_string(&journal).unwrap();
-    assert!(records.contains("\"block_declined\"") && records.contains("\"confirmation\":\"us-1\""), "{records}");
+    assert!(
+        records.contains("\"block_declined\"") && records.contains("\"confirmation\":\"us-1\""),
+        "{records}"
+    );
     assert!(records.contains("\"confirmation\":\"eu-1\""), "{records}");
     assert!(records.contains("\"justification\":\"SRE-7\""), "{records}");
 }

@@ -108,7 +108,10 @@ fn output_scrolls_and_small_sizes_never_panic() {
         update(&mut d, Msg::Key(opsdeck::model::Key::new(KeyCode::Down)));
     }
     let t = text(&d, 80, 16);
-    assert!(t.contains("rollback: step 3 Undo") && t.contains("more lines above") && t.contains("> eu"), "{t}");
+    assert!(
+        t.contains("rollback: step 3 Undo") && t.contains("more lines above") && t.contains("> eu"),
+        "{t}"
+    );
     for (w, h) in [(20, 5), (40, 10), (80, 24), (120, 36), (400, 120)] {
         text(&m, w, h);
         text(&dialog(), w, h);

@@ -133,7 +133,9 @@ fn wrong_typed_confirmation_runs_nothing_and_the_right_one_runs() {
     assert!(spec.script.contains("restarted-$NODE"), "the parameter stays out of the script text");
     assert!(spec.env.contains(&("NODE".into(), "cache-3".into())));
     // The journal record comes before the command, in the same ordered batch.
-    let started = fx.iter().position(|f| matches!(f, machine::Effect::AppendJournal(e) if e.event == EventKind::BlockStarted));
+    let started = fx
+        .iter()
+        .position(|f| matches!(f, machine::Effect::AppendJournal(e) if e.event == EventKind::BlockStarted));
     let cmd = fx.iter().position(|f| matches!(f, machine::Effect::StartCommand { .. }));
     assert!(started < cmd);
     assert!(matches!(phase(&m), Phase::Running { step: 1, block: 0 }));
@@ -257,7 +259,7 @@ fn the_alert_key_opens_the_annotated_local_runbook() {
     assert!(fx.is_empty());
     assert!(m.runbook.status.is_some());
     // A loaded runbook continues like a picked one.
-    update(&mut m, Msg::Runbook(RunbookMsg::Loaded(Ok(found()))));
+    update(&mut m, Msg::Runbook(RunbookMsg::Loaded(Ok(Box::new(found())))));
     assert_eq!(m.runbook.prompt.as_ref().unwrap().kind, PromptKind::Justification);
 }
 

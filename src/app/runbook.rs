@@ -64,7 +64,7 @@ async fn run(config: Config, mut jobs: mpsc::UnboundedReceiver<RunbookJob>, tx: 
             }
             RunbookJob::Load(name) => {
                 let spec = config.runbooks.clone();
-                Some(RunbookMsg::Loaded(blocking(move || load_one(&name, &spec)).await))
+                Some(RunbookMsg::Loaded(blocking(move || load_one(&name, &spec).map(Box::new)).await))
             }
             RunbookJob::Prepare(rb) => {
                 if let Some(mut old) = active.take() {
@@ -123,7 +123,10 @@ fn found(path: PathBuf) -> Found {
 fn files(spec: &crate::config::types::RunbooksSpec) -> Result<Vec<PathBuf>, String> {
     let files = load::find_all(spec).map_err(|e| format!("{e:#}"))?;
     let mut seen = std::collections::HashSet::new();
-    Ok(files.into_iter().filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))).collect())
+    Ok(files
+        .into_iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())))
+        .collect())
 }
 
 fn discover(spec: &crate::config::types::RunbooksSpec) -> Result<Vec<Found>, String> {
@@ -173,7 +176,8 @@ async fn prepare(config: &Config, rb: Runbook) -> (Active, RunbookMsg) {
         rbcli::prom(config),
         config.runbooks.webhook.as_deref(),
     );
-    let msg = RunbookMsg::Ready { run_id, operator, journal: journal_path.clone(), simulator: rbcli::simulator() };
+    let msg =
+        RunbookMsg::Ready { run_id, operator, journal: journal_path.clone(), simulator: rbcli::simulator() };
     let journal = journal.ok();
     (Active { journal, runtime, events }, msg)
 }
@@ -226,7 +230,7 @@ pub fn stage_dialog(m: &mut crate::model::Model, found: Found) -> anyhow::Result
         groups: rb.allowed_groups.clone(),
     };
     let press = |m: &mut crate::model::Model, code: KeyCode| update(m, Msg::Key(Key::new(code)));
-    update(m, Msg::Runbook(RunbookMsg::Loaded(Ok(found))));
+    update(m, Msg::Runbook(RunbookMsg::Loaded(Ok(Box::new(found)))));
     for c in "SRE-1234".chars() {
         press(m, KeyCode::Char(c));
     }
@@ -241,7 +245,8 @@ pub fn stage_dialog(m: &mut crate::model::Model, found: Found) -> anyhow::Result
         anyhow::bail!("{}: the default parameters or the justification were refused", rb.title);
     }
     let journal = Ok(crate::util::paths::state_dir().join("runs/staged.jsonl"));
-    let ready = RunbookMsg::Ready { run_id: "20261123T140600Z-staged".into(), operator, journal, simulator: true };
+    let ready =
+        RunbookMsg::Ready { run_id: "20261123T140600Z-staged".into(), operator, journal, simulator: true };
     let mut fx = update(m, Msg::Runbook(ready));
     for _ in 0..200 {
         let Some(run) = m.runbook.run.as_ref() else { anyhow::bail!("the run did not start") };

@@ -46,11 +46,16 @@ impl Found {
 pub enum RunbookMsg {
     /// The answer to `Discover`: every runbook, or why discovery failed.
     Found(Result<Vec<Found>, String>),
-    /// The answer to `Load`.
-    Loaded(Result<Found, String>),
+    /// The answer to `Load` (boxed: a runbook is large beside the other messages).
+    Loaded(Result<Box<Found>, String>),
     /// The answer to `Prepare`: the run's id and operator, and the journal (its path, or
     /// why it cannot be written: destructive blocks will then refuse to run).
-    Ready { run_id: String, operator: Operator, journal: Result<PathBuf, String>, simulator: bool },
+    Ready {
+        run_id: String,
+        operator: Operator,
+        journal: Result<PathBuf, String>,
+        simulator: bool,
+    },
     /// A result for the machine (`Journaled`, `CommandExited`, `VerifyDone`).
     Event(Input),
     Output(OutputLine),
@@ -113,12 +118,23 @@ pub struct Prompt {
 pub struct Run {
     pub machine: Machine,
     pub journal: Result<PathBuf, String>,
-    pub output: VecDeque<OutputLine>,
+    /// The current step's output lines and what happened meanwhile, in order.
+    pub output: VecDeque<Shown>,
     /// Rows scrolled up from the newest output line.
     pub scroll: usize,
     pub log: VecDeque<String>,
     /// The step whose output is shown.
     pub shown_step: Option<usize>,
+    /// The step the output belongs to.
+    pub output_step: Option<usize>,
+}
+
+/// A line of the output area: the block's output, or a note (block exits, verify,
+/// notices) in the order they happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    Line(OutputLine),
+    Note(String),
 }
 
 impl Run {
@@ -287,7 +303,7 @@ pub fn on_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
         RunbookMsg::Loaded(r) => {
             m.runbook.busy = None;
             match r {
-                Ok(f) => return choose(m, f),
+                Ok(f) => return choose(m, *f),
                 Err(e) => m.runbook.status = Some(e),
             }
         }
@@ -306,9 +322,13 @@ pub fn on_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
                 scroll: 0,
                 log: VecDeque::new(),
                 shown_step: None,
+                output_step: None,
             };
             if let Err(e) = run.journal.clone() {
-                push_log(&mut run, format!("WARNING: journal cannot be written ({e}): destructive steps will refuse"));
+                push_log(
+                    &mut run,
+                    format!("WARNING: journal cannot be written ({e}): destructive steps will refuse"),
+                );
             }
             m.runbook.run = Some(run);
             set_focus_runbook(m);
@@ -319,10 +339,7 @@ pub fn on_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
         RunbookMsg::Event(input) => return feed(m, input),
         RunbookMsg::Output(line) => {
             if let Some(run) = m.runbook.run.as_mut() {
-                run.output.push_back(line);
-                while run.output.len() > OUTPUT_LINES {
-                    run.output.pop_front();
-                }
+                push_output(run, Shown::Line(line));
                 if run.scroll > 0 {
                     run.scroll = (run.scroll + 1).min(run.output.len());
                 }
@@ -421,6 +438,10 @@ fn feed(m: &mut Model, input: Input) -> Vec<Effect> {
     if matches!(input, Input::RunStep | Input::Retry | Input::Rollback) {
         run.output.clear();
         run.scroll = 0;
+        run.output_step = match (&input, run.machine.phase()) {
+            (Input::Rollback, Phase::Failed { rollback, .. }) => *rollback,
+            _ => run.current_step(),
+        };
     }
     let fx = run.machine.handle(input, now);
     machine_effects(m, fx, was_open)
@@ -441,8 +462,12 @@ fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>, was_open: bool) -> V
                 let step = e.step.map(|s| format!("step {}", s + 1)).unwrap_or_default();
                 let detail = e.detail.clone().unwrap_or_default();
                 match e.event {
-                    K::BlockStarted => Some(format!("{step} block {}: running", e.block.map_or(0, |b| b + 1))),
-                    K::BlockFinished => Some(format!("{step} block {}: {detail}", e.block.map_or(0, |b| b + 1))),
+                    K::BlockStarted => {
+                        Some(format!("{step} block {}: running", e.block.map_or(0, |b| b + 1)))
+                    }
+                    K::BlockFinished => {
+                        Some(format!("{step} block {}: {detail}", e.block.map_or(0, |b| b + 1)))
+                    }
                     K::BlockDeclined => Some(format!("{step}: declined")),
                     K::StepSkipped => Some(format!("{step} skipped: {detail}")),
                     K::StepFinished => Some(format!("{step} ok")),
@@ -464,10 +489,14 @@ fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>, was_open: bool) -> V
         }
         if let F::DrillPrint { script, env, .. } = f {
             for l in script.lines() {
-                run.output.push_back(OutputLine { stream: Stream::Stdout, text: format!("(drill) {l}") });
+                push_output(
+                    run,
+                    Shown::Line(OutputLine { stream: Stream::Stdout, text: format!("(drill) {l}") }),
+                );
             }
             for (k, v) in env.iter().filter(|(k, _)| !k.starts_with("OPSDECK_")) {
-                run.output.push_back(OutputLine { stream: Stream::Stdout, text: format!("(drill) {k}={v}") });
+                let text = format!("(drill) {k}={v}");
+                push_output(run, Shown::Line(OutputLine { stream: Stream::Stdout, text }));
             }
         }
     }
@@ -481,7 +510,15 @@ fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>, was_open: bool) -> V
     if fx.is_empty() { Vec::new() } else { vec![Effect::Runbook(RunbookJob::Perform(fx))] }
 }
 
+fn push_output(run: &mut Run, line: Shown) {
+    run.output.push_back(line);
+    while run.output.len() > OUTPUT_LINES {
+        run.output.pop_front();
+    }
+}
+
 fn push_log(run: &mut Run, line: String) {
+    push_output(run, Shown::Note(line.clone()));
     run.log.push_back(line);
     while run.log.len() > LOG_LINES {
         run.log.pop_front();

@@ -5,9 +5,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::model::runbook::Run;
+use crate::model::runbook::{Run, Shown};
 use crate::model::{Model, Pane};
-use crate::runbook::exec::Stream;
+use crate::runbook::exec::{OutputLine, Stream};
 use crate::runbook::machine::{Phase, RunState};
 
 use super::frame::{pane, placeholder};
@@ -48,10 +48,15 @@ pub fn phase_line(run: &Run) -> (String, bool) {
     let title = |s: &usize| rb.steps.get(*s).map(|x| x.title.as_str()).unwrap_or("");
     match run.machine.phase() {
         Phase::NeedJustification { error, .. } => (
-            format!("waiting for a justification{}", error.as_ref().map(|e| format!(": {e}")).unwrap_or_default()),
+            format!(
+                "waiting for a justification{}",
+                error.as_ref().map(|e| format!(": {e}")).unwrap_or_default()
+            ),
             true,
         ),
-        Phase::Ready { step } => (format!("step {}/{n} {}: ready · Enter runs it", step + 1, title(step)), false),
+        Phase::Ready { step } => {
+            (format!("step {}/{n} {}: ready · Enter runs it", step + 1, title(step)), false)
+        }
         Phase::Confirm { step, block, .. } => {
             (format!("step {}/{n} {}: block {} needs confirmation", step + 1, title(step), block + 1), true)
         }
@@ -87,7 +92,10 @@ fn body(buf: &mut Buffer, area: Rect, run: &Run, t: &Theme) {
         (Rect { width: lw, ..rest }, Rect { x: rest.x + lw + 1, width: rest.width - lw - 1, ..rest })
     } else {
         let steps_h = (run.machine.runbook().steps.len() as u16 + 1).min(rest.height / 3).max(2);
-        (Rect { height: steps_h, ..rest }, Rect { y: rest.y + steps_h, height: rest.height - steps_h, ..rest })
+        (
+            Rect { height: steps_h, ..rest },
+            Rect { y: rest.y + steps_h, height: rest.height - steps_h, ..rest },
+        )
     };
     steps(buf, left, run, t);
     if wide {
@@ -158,10 +166,29 @@ fn current(buf: &mut Buffer, area: Rect, run: &Run, t: &Theme) {
         Phase::Running { step, block } | Phase::Confirm { step, block, .. } => Some((*step, *block)),
         _ => run.current_step().map(|s| (s, 0)),
     };
-    let script = block
+    let mut script = block
         .and_then(|(s, b)| rb.steps.get(s).and_then(|st| st.blocks.get(b)))
         .map(|b| b.script.clone())
         .unwrap_or_default();
+    if let Some(step) = block.and_then(|(s, _)| rb.steps.get(s))
+        && (script.is_empty() || matches!(run.machine.phase(), Phase::Verifying { .. }))
+    {
+        // A verify-only step (or the verify running): its queries are the command.
+        let v: Vec<String> = step
+            .verify
+            .iter()
+            .map(|v| {
+                format!(
+                    "promql (holds {}): {}",
+                    crate::util::duration::format_compact(v.hold_for),
+                    v.query.trim()
+                )
+            })
+            .collect();
+        if !v.is_empty() {
+            script = v.join("\n");
+        }
+    }
     let mut y = area.y;
     put(buf, area.x, y, area.width, "COMMAND", t.muted());
     y += 1;
@@ -182,8 +209,10 @@ fn current(buf: &mut Buffer, area: Rect, run: &Run, t: &Theme) {
     if y >= area.bottom() {
         return;
     }
-    let scrolled = if run.scroll > 0 { format!(" (scrolled up {}; End: newest)", run.scroll) } else { String::new() };
-    put(buf, area.x, y, area.width, &format!("OUTPUT{scrolled}"), t.muted());
+    let scrolled =
+        if run.scroll > 0 { format!(" (scrolled up {}; End: newest)", run.scroll) } else { String::new() };
+    let of = run.output_step.map(|s| format!(" of step {}", s + 1)).unwrap_or_default();
+    put(buf, area.x, y, area.width, &format!("OUTPUT{of}{scrolled}"), t.muted());
     y += 1;
     output(buf, Rect { y, height: area.bottom() - y, ..area }, run, t);
 }
@@ -194,17 +223,15 @@ fn output(buf: &mut Buffer, area: Rect, run: &Run, t: &Theme) {
         return;
     }
     let h = area.height as usize;
-    let lines: Vec<(String, Style)> = if run.output.is_empty() {
-        run.log.iter().map(|l| (l.clone(), t.muted())).collect()
-    } else {
-        run.output
-            .iter()
-            .map(|l| match l.stream {
-                Stream::Stdout => (format!("| {}", l.text), t.text()),
-                Stream::Stderr => (format!("! {}", l.text), t.warn()),
-            })
-            .collect()
-    };
+    let lines: Vec<(String, Style)> = run
+        .output
+        .iter()
+        .map(|l| match l {
+            Shown::Line(OutputLine { stream: Stream::Stdout, text }) => (format!("| {text}"), t.text()),
+            Shown::Line(OutputLine { stream: Stream::Stderr, text }) => (format!("! {text}"), t.warn()),
+            Shown::Note(n) => (format!("· {n}"), t.muted()),
+        })
+        .collect();
     let end = lines.len().saturating_sub(run.scroll.min(lines.len()));
     let start = end.saturating_sub(h);
     for (i, (l, s)) in lines[start..end].iter().enumerate() {

@@ -35,10 +35,18 @@ pub fn draw(buf: &mut Buffer, body: Rect, footer: Rect, m: &Model, t: &Theme) {
 }
 
 /// A centred box of at most `w` x `h` inside `body`, cleared, with a border and titles.
-fn boxed(buf: &mut Buffer, body: Rect, w: u16, h: u16, title: &str, bottom: &str, style: Style, t: &Theme) -> Rect {
+fn boxed(
+    buf: &mut Buffer,
+    body: Rect,
+    (w, h): (u16, u16),
+    (title, bottom): (&str, &str),
+    style: Style,
+    t: &Theme,
+) -> Rect {
     let w = w.min(body.width);
     let h = h.min(body.height);
-    let area = Rect { x: body.x + (body.width - w) / 2, y: body.y + (body.height - h) / 2, width: w, height: h };
+    let area =
+        Rect { x: body.x + (body.width - w) / 2, y: body.y + (body.height - h) / 2, width: w, height: h };
     if area.width < 4 || area.height < 3 {
         return Rect::default();
     }
@@ -67,7 +75,8 @@ fn lines(buf: &mut Buffer, area: Rect, mut y: u16, items: &[(String, Style)]) ->
 
 fn picker(buf: &mut Buffer, body: Rect, p: &Picker, t: &Theme) {
     let h = (p.items.len() as u16 * 2 + 4).max(6);
-    let inner = boxed(buf, body, 110, h, " Run a runbook ", " ↑↓ choose · Enter start · Esc close ", t.border(true), t);
+    let titles = (" Run a runbook ", " ↑↓ choose · Enter start · Esc close ");
+    let inner = boxed(buf, body, (110, h), titles, t.border(true), t);
     if inner.is_empty() {
         return;
     }
@@ -111,14 +120,20 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
     let (head, label) = match p.kind {
         PromptKind::Justification => {
             let pat = rb.and_then(|r| r.justification.as_ref()).and_then(|j| j.pattern.clone());
-            items.push(("This runbook has destructive steps: give a justification (a ticket id).".into(), t.text()));
+            items.push((
+                "This runbook has destructive steps: give a justification (a ticket id).".into(),
+                t.text(),
+            ));
             if let Some(pat) = pat {
                 items.push((format!("It must match {pat}"), t.muted()));
             }
             (format!(" Justification · {title} "), "justification")
         }
         PromptKind::Param(i) => {
-            items.push(("Parameters (each reaches the commands as an environment variable):".into(), t.text()));
+            items.push((
+                "Parameters (each reaches the commands as an environment variable):".into(),
+                t.text(),
+            ));
             if let Some(s) = setup {
                 for (j, (spec, v)) in s.runbook.params.iter().zip(&s.values).enumerate() {
                     let cur = j == i;
@@ -130,7 +145,8 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
                     ));
                 }
             }
-            let name = setup.and_then(|s| s.runbook.params.get(i)).map(|s| s.name.as_str()).unwrap_or("value");
+            let name =
+                setup.and_then(|s| s.runbook.params.get(i)).map(|s| s.name.as_str()).unwrap_or("value");
             (format!(" Parameters · {title} "), name)
         }
         PromptKind::Skip | PromptKind::SkipFailed => {
@@ -138,7 +154,10 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
             (format!(" Skip step · {title} "), "reason")
         }
         PromptKind::Abort => {
-            items.push(("Abort the run? Enter aborts (a reason is journaled), Esc keeps running.".into(), t.text()));
+            items.push((
+                "Abort the run? Enter aborts (a reason is journaled), Esc keeps running.".into(),
+                t.text(),
+            ));
             (format!(" Abort · {title} "), "reason")
         }
     };
@@ -146,7 +165,7 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
         items.push((format!("✗ {e}"), t.crit()));
     }
     let h = items.len() as u16 + 5;
-    let inner = boxed(buf, body, 100, h, &head, " Enter accept · Esc cancel ", t.border(true), t);
+    let inner = boxed(buf, body, (100, h), (&head, " Enter accept · Esc cancel "), t.border(true), t);
     if inner.is_empty() {
         return;
     }
@@ -161,10 +180,20 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
 const TARGET_PARAMS: [&str; 8] =
     ["TARGET", "CLUSTER", "NAMESPACE", "ENVIRONMENT", "ENV", "HOST", "SERVICE", "REGION"];
 
-fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, (typed, scroll): (&str, usize), drill: bool, t: &Theme) {
+fn confirm(
+    buf: &mut Buffer,
+    body: Rect,
+    d: &ConfirmDialog,
+    (typed, scroll): (&str, usize),
+    drill: bool,
+    t: &Theme,
+) {
     let mut items: Vec<(String, Style)> = Vec::new();
     if d.unknown {
-        items.push(("!!! This block STARTED BEFORE WITH NO RECORDED OUTCOME: it may already have run.".into(), t.crit()));
+        items.push((
+            "!!! This block STARTED BEFORE WITH NO RECORDED OUTCOME: it may already have run.".into(),
+            t.crit(),
+        ));
     }
     let width = body.width.min(120).saturating_sub(4) as usize;
     for (kind, text) in &d.callouts {
@@ -177,7 +206,10 @@ fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, (typed, scroll): (&s
     if d.drill_print {
         items.push(("DRILL: the command will be printed, not executed".into(), t.accent()));
     } else if drill {
-        items.push(("DRILL against the simulator: the command runs against OPSDECK_SIM_URL".into(), t.accent()));
+        items.push((
+            "DRILL against the simulator: the command runs against OPSDECK_SIM_URL".into(),
+            t.accent(),
+        ));
     }
     items.push(("command (exactly as it will run):".into(), t.muted()));
     // Every character of the command is shown: long lines continue after `↪`.
@@ -205,7 +237,10 @@ fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, (typed, scroll): (&s
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     items.push((
-        format!("target: {}", if target.is_empty() { "as the command says".into() } else { target.join(" · ") }),
+        format!(
+            "target: {}",
+            if target.is_empty() { "as the command says".into() } else { target.join(" · ") }
+        ),
         t.text(),
     ));
     items.push((
@@ -223,8 +258,14 @@ fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, (typed, scroll): (&s
         Expect::Typed(v) => format!("Type `{v}` to run it. Anything else cancels. Default: No"),
     };
     let h = items.len() as u16 + 6;
-    let title = format!(" ⚠ CONFIRM · step {} {} · block {} (line {}) ", d.step + 1, d.step_title, d.block + 1, d.line);
-    let inner = boxed(buf, body, 120, h, &title, " Enter submit · Esc No · ↑↓ scroll ", t.crit(), t);
+    let title = format!(
+        " ⚠ CONFIRM · step {} {} · block {} (line {}) ",
+        d.step + 1,
+        d.step_title,
+        d.block + 1,
+        d.line
+    );
+    let inner = boxed(buf, body, (120, h), (&title, " Enter submit · Esc No · ↑↓ scroll "), t.crit(), t);
     if inner.is_empty() {
         return;
     }
@@ -258,7 +299,7 @@ fn confirm(buf: &mut Buffer, body: Rect, d: &ConfirmDialog, (typed, scroll): (&s
 
 fn quit(buf: &mut Buffer, body: Rect, m: &Model, t: &Theme) {
     let what = m.runbook.run.as_ref().map(|r| super::runbook::phase_line(r).0).unwrap_or_default();
-    let inner = boxed(buf, body, 70, 6, " Quit opsdeck? ", " y quit · any other key stays ", t.crit(), t);
+    let inner = boxed(buf, body, (70, 6), (" Quit opsdeck? ", " y quit · any other key stays "), t.crit(), t);
     if inner.is_empty() {
         return;
     }
@@ -281,7 +322,10 @@ fn status(buf: &mut Buffer, footer: Rect, m: &Model, t: &Theme) {
     } else if let Some(b) = &ui.busy {
         Some((format!(" {b}"), t.muted()))
     } else if ui.run.is_some() && m.focus == crate::model::Pane::Runbook && !ui.modal() && !m.help {
-        Some((format!(" runbook: {} · Tab other panes · z zoom", crate::model::runbook::hints(ui)), t.muted()))
+        Some((
+            format!(" runbook: {} · Tab other panes · z zoom", crate::model::runbook::hints(ui)),
+            t.muted(),
+        ))
     } else {
         None
     };

@@ -61,13 +61,21 @@ pub fn runbook_at(path: &Path) -> opsdeck::runbook::Runbook {
 
 pub fn found() -> Found {
     let path = PathBuf::from("/runbooks/edge-cache.md");
-    Found { path: path.clone(), runbook: Ok(runbook_at(&path)), defaults: vec!["eu-1".into(), "cache-3".into()] }
+    Found {
+        path: path.clone(),
+        runbook: Ok(runbook_at(&path)),
+        defaults: vec!["eu-1".into(), "cache-3".into()],
+    }
 }
 
 pub fn other() -> Found {
     let text = "---\ntitle: Look around\n---\n# Look around\n\n## Uptime\n\n```sh {readonly}\nuptime\n```\n";
     let path = PathBuf::from("/runbooks/look-around.md");
-    Found { path: path.clone(), runbook: Ok(opsdeck::runbook::parse_str(text, &path).unwrap()), defaults: vec![] }
+    Found {
+        path: path.clone(),
+        runbook: Ok(opsdeck::runbook::parse_str(text, &path).unwrap()),
+        defaults: vec![],
+    }
 }
 
 pub fn model(mode: Mode, readonly: bool, wall: bool) -> Model {
@@ -176,10 +184,13 @@ pub fn ready_run(m: &mut Model) {
 pub fn to_dialog(m: &mut Model) {
     let fx = press(m, KeyCode::Enter);
     assert!(starts_command(&fx), "the read-only step runs without a question: {fx:?}");
-    update(m, Msg::Runbook(RunbookMsg::Output(opsdeck::runbook::exec::OutputLine {
-        stream: opsdeck::runbook::exec::Stream::Stdout,
-        text: "looking at cache-3 in eu-1".into(),
-    })));
+    update(
+        m,
+        Msg::Runbook(RunbookMsg::Output(opsdeck::runbook::exec::OutputLine {
+            stream: opsdeck::runbook::exec::Stream::Stdout,
+            text: "looking at cache-3 in eu-1".into(),
+        })),
+    );
     let fx = update(m, Msg::Runbook(RunbookMsg::Event(Input::CommandExited(exited(0)))));
     settle(m, fx);
     let fx = press(m, KeyCode::Enter);
