@@ -299,15 +299,20 @@ fn confirm(
 
 fn quit(buf: &mut Buffer, body: Rect, m: &Model, t: &Theme) {
     let what = m.runbook.run.as_ref().map(|r| super::runbook::phase_line(r).0).unwrap_or_default();
-    let inner = boxed(buf, body, (70, 6), (" Quit opsdeck? ", " y quit · any other key stays "), t.crit(), t);
+    let inner = boxed(buf, body, (76, 7), (" Quit opsdeck? ", " y quit · any other key stays "), t.crit(), t);
     if inner.is_empty() {
         return;
     }
-    let items = vec![
-        ("A runbook run is in progress:".to_string(), t.text()),
-        (what, t.accent()),
-        ("Quit anyway? It can be resumed with `opsdeck runbook resume`. [y/N]".into(), t.warn()),
-    ];
+    let running = m
+        .runbook
+        .run
+        .as_ref()
+        .is_some_and(|r| matches!(r.machine.phase(), crate::runbook::machine::Phase::Running { .. }));
+    let mut items = vec![("A runbook run is in progress:".to_string(), t.text()), (what, t.accent())];
+    if running {
+        items.push(("Its block keeps running after opsdeck exits (Ctrl-C first stops it).".into(), t.crit()));
+    }
+    items.extend([("Quit anyway? It can be resumed with `opsdeck runbook resume`. [y/N]".into(), t.warn())]);
     lines(buf, inner, inner.y, &items);
 }
 
