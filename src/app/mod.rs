@@ -6,6 +6,7 @@ pub mod cli;
 pub mod incidents;
 pub mod input;
 pub mod pollers;
+pub mod runbook;
 pub mod terminal;
 
 use anyhow::Context;
@@ -112,6 +113,7 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     spawn_signals(tx.clone())?;
     pollers::start(&model.config, tx.clone());
     let observe = incidents::start(model.policy.clone(), tx.clone());
+    let runbooks = runbook::start(&model.config, tx.clone());
     drop(tx);
 
     let mut batch = Vec::with_capacity(BATCH);
@@ -119,6 +121,7 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
         if model.take_dirty() {
             let theme = &themes[model.theme_index.min(themes.len() - 1)];
             term.draw(|f| ui::render(&model, theme, f)).context("drawing")?;
+            model.runbook.drawn();
         }
         if rx.recv_many(&mut batch, BATCH).await == 0 {
             break;
@@ -141,6 +144,9 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
                     // Never blocks: the incident thread takes the latest views.
                     Effect::ObserveAlerts(alerts) => {
                         let _ = observe.send(alerts);
+                    }
+                    Effect::Runbook(job) => {
+                        let _ = runbooks.send(job);
                     }
                 }
             }

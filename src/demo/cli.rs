@@ -73,6 +73,10 @@ pub struct ScreenshotArgs {
     /// Output file: `.svg` or `.txt`.
     #[arg(long)]
     pub out: PathBuf,
+    /// Show this runbook's first destructive-block confirmation dialog (a drill staged in
+    /// the screen's model: nothing runs and no journal is written).
+    #[arg(long)]
+    pub runbook_dialog: Option<String>,
 }
 
 pub fn parse_scenario(name: &str) -> anyhow::Result<Scenario> {
@@ -287,7 +291,15 @@ pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
         outcomes.extend(futures_util::future::join_all(plans.iter().map(|p| poll_once(p, now))).await);
         anyhow::Ok((cfg, outcomes))
     })?;
-    let buf = render_frame(cfg, outcomes, now, (w, h), a.wall || s.wall, theme_name)?;
+    let staged = match &a.runbook_dialog {
+        Some(name) => Some(crate::app::runbook::load_for_stage(name, &cfg.runbooks)?),
+        None => None,
+    };
+    let stage = |m: &mut crate::model::Model| match staged {
+        Some(f) => crate::app::runbook::stage_dialog(m, f),
+        None => Ok(()),
+    };
+    let buf = render_frame_staged(cfg, outcomes, now, (w, h), a.wall || s.wall, theme_name, stage)?;
     let text = if ext == "svg" { shot::to_svg(&buf) } else { shot::to_text(&buf) };
     std::fs::write(&a.out, text).with_context(|| format!("writing {}", a.out.display()))?;
     Ok(0)
@@ -324,6 +336,19 @@ pub fn render_frame(
     wall: bool,
     theme: Option<String>,
 ) -> anyhow::Result<ratatui::buffer::Buffer> {
+    render_frame_staged(cfg, outcomes, now, (w, h), wall, theme, |_| Ok(()))
+}
+
+/// `render_frame`, with `stage` applied to the model after the polls (a runbook dialog).
+pub fn render_frame_staged(
+    cfg: crate::config::Config,
+    outcomes: Vec<PollOutcome>,
+    now: DateTime<Utc>,
+    (w, h): (u16, u16),
+    wall: bool,
+    theme: Option<String>,
+    stage: impl FnOnce(&mut crate::model::Model) -> anyhow::Result<()>,
+) -> anyhow::Result<ratatui::buffer::Buffer> {
     let themes = crate::app::themes();
     let run = RunOptions { mode: Mode::Demo, wall, theme, ..RunOptions::default() };
     let mut m = crate::app::initial_model(cfg, &run, &themes)?;
@@ -334,6 +359,7 @@ pub fn render_frame(
         update(&mut m, Msg::Polled(o));
     }
     update(&mut m, Msg::Tick(now));
+    stage(&mut m)?;
     let theme = &themes[m.theme_index.min(themes.len() - 1)];
     Ok(crate::ui::render_to_buffer(&m, theme, w, h))
 }

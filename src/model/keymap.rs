@@ -24,6 +24,10 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
+    /// Pick a runbook to run.
+    Runbook,
+    /// Open the runbook the selected alert's annotation names.
+    AlertRunbook,
 }
 
 impl Action {
@@ -44,6 +48,8 @@ impl Action {
             Action::PageDown,
             Action::Top,
             Action::Bottom,
+            Action::Runbook,
+            Action::AlertRunbook,
         ]);
         v
     }
@@ -68,6 +74,8 @@ impl Action {
             Action::PageDown => "page-down".into(),
             Action::Top => "top".into(),
             Action::Bottom => "bottom".into(),
+            Action::Runbook => "runbook".into(),
+            Action::AlertRunbook => "alert-runbook".into(),
         }
     }
 
@@ -95,13 +103,15 @@ impl Action {
             Action::PageDown => "page down",
             Action::Top => "top",
             Action::Bottom => "bottom",
+            Action::Runbook => "runbook",
+            Action::AlertRunbook => "alert's runbook",
         }
     }
 
     /// Whether the action does something in `pane` (the footer lists only those).
     pub fn applies_to(self, pane: Pane) -> bool {
         match self {
-            Action::Detail | Action::Filter | Action::Group => pane == Pane::Alerts,
+            Action::Detail | Action::Filter | Action::Group | Action::AlertRunbook => pane == Pane::Alerts,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
                 matches!(pane, Pane::Alerts | Pane::Health | Pane::Community | Pane::Status)
             }
@@ -152,6 +162,8 @@ impl Default for Keymap {
             (Key::new(PageDown), Action::PageDown),
             (Key::new(Home), Action::Top),
             (Key::new(End), Action::Bottom),
+            (Key::ch('r'), Action::Runbook),
+            (Key::ch('R'), Action::AlertRunbook),
         ]);
         Keymap { bindings: b }
     }

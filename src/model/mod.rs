@@ -6,6 +6,7 @@ pub mod freshness;
 pub mod keymap;
 pub mod keys;
 pub mod pane;
+pub mod runbook;
 pub mod state;
 pub mod update;
 

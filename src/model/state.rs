@@ -112,6 +112,8 @@ pub struct Model {
     pub wall_page_since: DateTime<Utc>,
     /// Terminal size, from resize events.
     pub size: (u16, u16),
+    /// The runbook picker, prompts, dialog and the active run.
+    pub runbook: super::runbook::RunbookUi,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
     /// Whether the next derivation must recompute the alert views (new Alertmanager data);
@@ -162,6 +164,7 @@ impl Model {
             wall_page: 0,
             wall_page_since: opts.now,
             size: (0, 0),
+            runbook: Default::default(),
             dirty: true,
             time_sig: 0,
             derive_alerts: true,

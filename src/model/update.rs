@@ -29,6 +29,8 @@ pub enum Msg {
     Incidents(crate::incident::IncidentBook),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Shutdown,
+    /// The runbook edge answered (see `model::runbook`).
+    Runbook(super::runbook::RunbookMsg),
 }
 
 impl From<PollOutcome> for Msg {
@@ -44,6 +46,8 @@ pub enum Effect {
     /// The alert views changed: let the incident book open and join incidents from them
     /// (store I/O, done off the loop).
     ObserveAlerts(Vec<crate::derive::AlertView>),
+    /// Work for the runbook edge (discovery, journal, processes), performed off the loop.
+    Runbook(super::runbook::RunbookJob),
 }
 
 /// Computes the derived views from the sources' latest data. Supplied by the app so the
@@ -95,6 +99,7 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
             refresh_time(m);
         }
         Msg::Shutdown => return vec![Effect::Quit],
+        Msg::Runbook(r) => return super::runbook::on_msg(m, r),
     }
     Vec::new()
 }
@@ -159,6 +164,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         m.rebuild_feed();
         return Vec::new();
     }
+    if let Some(fx) = super::runbook::on_key(m, k) {
+        return fx;
+    }
     let Some(action) = m.keymap.action(k) else {
         return Vec::new();
     };
@@ -214,6 +222,8 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         Action::PageDown => move_by(m, 10),
         Action::Top => move_by(m, isize::MIN / 2),
         Action::Bottom => move_by(m, isize::MAX / 2),
+        Action::Runbook => return super::runbook::open_picker(m),
+        Action::AlertRunbook => return super::runbook::open_from_alert(m),
     }
     Vec::new()
 }

@@ -216,7 +216,8 @@ fn show(s: &ScreenArgs, name: &str, json: bool) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn operator() -> Operator {
+/// The operator: Unix user, `SSH_CLIENT` and group names.
+pub fn operator() -> Operator {
     let mut gids = nix::unistd::getgroups().unwrap_or_default();
     gids.push(nix::unistd::getgid());
     gids.push(nix::unistd::getegid());
@@ -230,7 +231,7 @@ fn operator() -> Operator {
 }
 
 /// `20261123T031400Z-traffic-drain-1a2b`.
-fn new_run_id(rb: &Runbook, now: chrono::DateTime<chrono::Utc>) -> String {
+pub fn new_run_id(rb: &Runbook, now: chrono::DateTime<chrono::Utc>) -> String {
     let stem = rb.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let stem: String =
         stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
@@ -238,7 +239,7 @@ fn new_run_id(rb: &Runbook, now: chrono::DateTime<chrono::Utc>) -> String {
     format!("{}-{stem}-{}", now.format("%Y%m%dT%H%M%SZ"), &salt[..4])
 }
 
-fn prom(cfg: &Config) -> Option<PromQuery> {
+pub fn prom(cfg: &Config) -> Option<PromQuery> {
     let src = cfg.prometheus.first()?;
     match PromQuery::from_source(src) {
         Ok(p) => Some(p),
@@ -293,7 +294,7 @@ fn run(s: &ScreenArgs, a: RunArgs) -> anyhow::Result<i32> {
     drive(&cfg, m, fx, journal)
 }
 
-fn simulator() -> bool {
+pub fn simulator() -> bool {
     std::env::var_os("OPSDECK_SIM_URL").is_some_and(|v| !v.is_empty())
 }
 

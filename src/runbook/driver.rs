@@ -90,6 +90,13 @@ impl Runtime {
         done
     }
 
+    /// Performs one effect other than `AppendJournal` (which it ignores): for front ends
+    /// that write the journal themselves, off their event loop, and feed
+    /// `Input::Journaled` back to their machine before any action it releases.
+    pub fn perform_action(&mut self, fx: &Effect) {
+        self.perform_one(fx);
+    }
+
     fn perform_one(&mut self, fx: &Effect) {
         match fx {
             Effect::StartCommand { spec, .. } => {

@@ -22,6 +22,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         Mode::Drill => (" DRILL ", t.warn),
     };
     row.text(badge.0, t.badge(badge.1)).gap(1);
+    if m.runbook.drilling() && m.mode != Mode::Drill {
+        row.text(" DRILL ", t.badge(t.warn)).gap(1);
+    }
     if m.wall {
         row.text(" WALL ", t.badge(t.accent)).gap(1);
     } else if m.readonly {

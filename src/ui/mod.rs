@@ -12,6 +12,7 @@ pub mod help;
 pub mod layout;
 pub mod moderation;
 pub mod runbook;
+pub mod runbook_dialog;
 pub mod status;
 pub mod tabs;
 pub mod text;
@@ -61,6 +62,7 @@ pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
         help::draw(buf, l.body, m, t);
     }
     footer::draw(buf, l.footer, m, t);
+    runbook_dialog::draw(buf, l.body, l.footer, m, t);
 }
 
 /// Renders one frame headless (screenshots, tests).

@@ -1,0 +1,270 @@
+//! The runbook pane through the pure `update`: picker, justification, parameters, the
+//! typed confirmation (wrong text runs nothing, the right text runs), the default No,
+//! discarded type-ahead, Ctrl-C, `q` during a run, wall and read-only refusals.
+mod ui_runbook_support;
+
+use opsdeck::model::runbook::{PromptKind, RunbookJob, RunbookMsg};
+use opsdeck::model::{Effect, Key, KeyCode, Mode, Msg, Pane, update};
+use opsdeck::runbook::journal::EventKind;
+use opsdeck::runbook::machine::{self, Input, Phase, RunState};
+use ui_runbook_support::*;
+
+fn declined(fx: &[machine::Effect]) -> bool {
+    fx.iter().any(|f| matches!(f, machine::Effect::AppendJournal(e) if e.event == EventKind::BlockDeclined))
+}
+
+fn phase(m: &opsdeck::model::Model) -> Phase {
+    m.runbook.run.as_ref().unwrap().machine.phase().clone()
+}
+
+#[test]
+fn picker_lists_runbooks_and_enter_starts_the_chosen_one() {
+    let mut m = model(Mode::Live, false, false);
+    assert_eq!(ch(&mut m, 'r'), vec![Effect::Runbook(RunbookJob::Discover)]);
+    assert!(m.runbook.picker.is_none(), "the picker opens when the edge answers");
+    update(&mut m, Msg::Runbook(RunbookMsg::Found(Ok(vec![found(), other()]))));
+    let p = m.runbook.picker.as_ref().expect("picker open");
+    assert_eq!(p.items.len(), 2);
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.runbook.picker.as_ref().unwrap().sel, 1);
+    key(&mut m, KeyCode::Up);
+    // Enter on a runbook with a destructive step asks for a justification first.
+    let fx = key(&mut m, KeyCode::Enter);
+    assert!(fx.is_empty());
+    assert!(m.runbook.picker.is_none());
+    assert_eq!(m.runbook.prompt.as_ref().unwrap().kind, PromptKind::Justification);
+    assert_eq!(m.focus, Pane::Runbook);
+    // Esc cancels the whole setup.
+    key(&mut m, KeyCode::Esc);
+    assert!(m.runbook.prompt.is_none() && m.runbook.setup.is_none());
+}
+
+#[test]
+fn a_runbook_without_destructive_steps_goes_straight_to_the_run() {
+    let mut m = model(Mode::Live, false, false);
+    ch(&mut m, 'r');
+    update(&mut m, Msg::Runbook(RunbookMsg::Found(Ok(vec![found(), other()]))));
+    key(&mut m, KeyCode::Down);
+    let fx = key(&mut m, KeyCode::Enter);
+    assert!(matches!(fx.as_slice(), [Effect::Runbook(RunbookJob::Prepare(rb))] if rb.title == "Look around"));
+}
+
+#[test]
+fn justification_is_checked_against_the_pattern() {
+    let mut m = model(Mode::Live, false, false);
+    ch(&mut m, 'r');
+    update(&mut m, Msg::Runbook(RunbookMsg::Found(Ok(vec![found()]))));
+    key(&mut m, KeyCode::Enter);
+    typed(&mut m, "because");
+    let fx = key(&mut m, KeyCode::Enter);
+    assert!(fx.is_empty());
+    let p = m.runbook.prompt.as_ref().unwrap();
+    assert_eq!(p.kind, PromptKind::Justification);
+    assert!(p.error.as_ref().unwrap().contains("does not match"), "{p:?}");
+    // Fix it: clear and type a ticket id.
+    for _ in 0.."because".len() {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typed(&mut m, "INC-42");
+    key(&mut m, KeyCode::Enter);
+    let p = m.runbook.prompt.as_ref().unwrap();
+    assert_eq!(p.kind, PromptKind::Param(0));
+    assert_eq!(p.text, "eu-1", "defaults are prefilled");
+    assert_eq!(m.runbook.setup.as_ref().unwrap().justification.as_deref(), Some("INC-42"));
+}
+
+#[test]
+fn parameters_are_validated_before_the_run_is_prepared() {
+    let mut m = model(Mode::Live, false, false);
+    ch(&mut m, 'r');
+    update(&mut m, Msg::Runbook(RunbookMsg::Found(Ok(vec![found()]))));
+    key(&mut m, KeyCode::Enter);
+    typed(&mut m, "SRE-1");
+    key(&mut m, KeyCode::Enter);
+    // cluster: replace eu-1 with a value outside the choices.
+    for _ in 0..4 {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typed(&mut m, "mars-9");
+    key(&mut m, KeyCode::Enter);
+    let fx = key(&mut m, KeyCode::Enter);
+    assert!(fx.is_empty(), "invalid parameters prepare nothing");
+    let p = m.runbook.prompt.as_ref().unwrap();
+    assert_eq!(p.kind, PromptKind::Param(0), "back on the bad parameter");
+    assert!(p.error.as_ref().unwrap().contains("not one of"), "{p:?}");
+    for _ in 0.."mars-9".len() {
+        key(&mut m, KeyCode::Backspace);
+    }
+    typed(&mut m, "us-1");
+    key(&mut m, KeyCode::Enter);
+    let fx = key(&mut m, KeyCode::Enter);
+    assert!(matches!(fx.as_slice(), [Effect::Runbook(RunbookJob::Prepare(_))]));
+    let params = m.runbook.setup.as_ref().unwrap().params.clone().unwrap();
+    assert_eq!(params.get("cluster").map(String::as_str), Some("us-1"));
+}
+
+#[test]
+fn wrong_typed_confirmation_runs_nothing_and_the_right_one_runs() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    to_dialog(&mut m);
+    m.runbook.drawn();
+    typed(&mut m, "us-1");
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(!starts_command(&fx), "wrong text: no run: {fx:?}");
+    assert!(declined(&fx));
+    assert!(!m.runbook.dialog_open());
+    let st = &m.runbook.run.as_ref().unwrap().machine.steps()[1];
+    assert_ne!(st.blocks[0], RunState::Running);
+
+    // Ask again and type the parameter's value exactly.
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(!starts_command(&fx));
+    assert!(m.runbook.dialog_open());
+    m.runbook.drawn();
+    typed(&mut m, "eu-1");
+    let fx = press(&mut m, KeyCode::Enter);
+    let Some(machine::Effect::StartCommand { step, spec, .. }) =
+        fx.iter().find(|f| matches!(f, machine::Effect::StartCommand { .. }))
+    else {
+        panic!("the right text runs the block: {fx:?}")
+    };
+    assert_eq!(*step, 1);
+    assert!(spec.script.contains("restarted-$NODE"), "the parameter stays out of the script text");
+    assert!(spec.env.contains(&("NODE".into(), "cache-3".into())));
+    // The journal record comes before the command, in the same ordered batch.
+    let started = fx
+        .iter()
+        .position(|f| matches!(f, machine::Effect::AppendJournal(e) if e.event == EventKind::BlockStarted));
+    let cmd = fx.iter().position(|f| matches!(f, machine::Effect::StartCommand { .. }));
+    assert!(started < cmd);
+    assert!(matches!(phase(&m), Phase::Running { step: 1, block: 0 }));
+}
+
+#[test]
+fn the_default_answer_is_no() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    to_dialog(&mut m);
+    m.runbook.drawn();
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(!starts_command(&fx) && declined(&fx), "Enter alone is No");
+    // Esc is No too.
+    press(&mut m, KeyCode::Enter);
+    m.runbook.drawn();
+    typed(&mut m, "eu-");
+    let fx = press(&mut m, KeyCode::Esc);
+    assert!(!starts_command(&fx) && declined(&fx), "Esc is No");
+}
+
+#[test]
+fn keys_typed_before_the_dialog_was_drawn_are_discarded() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    to_dialog(&mut m);
+    // Not drawn yet: the exact answer and Enter, typed ahead, do nothing.
+    typed(&mut m, "eu-1");
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(m.runbook.dialog_open(), "still asking");
+    assert_eq!(m.runbook.confirm_text, "");
+    m.runbook.drawn();
+    // A stray Enter after the draw is the default No, never a yes.
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(!starts_command(&fx) && declined(&fx));
+    // A new dialog is disarmed again until drawn.
+    press(&mut m, KeyCode::Enter);
+    assert!(m.runbook.dialog_open());
+    assert!(!m.runbook.armed);
+}
+
+#[test]
+fn ctrl_c_interrupts_the_running_step_not_opsdeck() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(starts_command(&fx));
+    let fx = update(&mut m, Msg::Key(Key::ctrl('c')));
+    assert!(!fx.contains(&Effect::Quit));
+    let mfx = machine_fx(&fx);
+    assert!(mfx.contains(&machine::Effect::KillCommand), "{mfx:?}");
+    // The block reports it was interrupted: the step failed, the run waits.
+    let res = opsdeck::runbook::exec::ExecResult { interrupted: true, signal: Some(2), ..Default::default() };
+    let fx = update(&mut m, Msg::Runbook(RunbookMsg::Event(Input::CommandExited(res))));
+    settle(&mut m, fx);
+    assert!(matches!(phase(&m), Phase::Failed { step: 0, .. }), "{:?}", phase(&m));
+    // Failed offers retry: `r` runs the block again.
+    let fx = press_ch(&mut m, 'r');
+    assert!(starts_command(&fx));
+}
+
+#[test]
+fn q_during_a_run_asks_first() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    let fx = ch(&mut m, 'q');
+    assert!(fx.is_empty());
+    assert!(m.runbook.quit_ask);
+    assert!(ch(&mut m, 'n').is_empty(), "anything but y stays");
+    assert!(!m.runbook.quit_ask);
+    ch(&mut m, 'q');
+    assert_eq!(ch(&mut m, 'y'), vec![Effect::Quit]);
+}
+
+#[test]
+fn skip_needs_a_reason_and_is_journaled() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    ch(&mut m, 's');
+    assert_eq!(m.runbook.prompt.as_ref().unwrap().kind, PromptKind::Skip);
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert!(m.runbook.prompt.as_ref().unwrap().error.is_some());
+    typed(&mut m, "looked already");
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(fx.iter().any(|f| matches!(f, machine::Effect::AppendJournal(e)
+        if e.event == EventKind::StepSkipped && e.detail.as_deref() == Some("looked already"))));
+    assert_eq!(m.runbook.run.as_ref().unwrap().machine.steps()[0].state, RunState::Skipped);
+}
+
+#[test]
+fn wall_and_read_only_refuse_runbooks_and_say_why() {
+    for (readonly, wall, word) in [(true, false, "read-only"), (false, true, "wall")] {
+        let mut m = model(Mode::Live, readonly, wall);
+        let fx = ch(&mut m, 'r');
+        assert!(fx.is_empty());
+        assert!(m.runbook.status.as_ref().unwrap().contains(word), "{:?}", m.runbook.status);
+    }
+}
+
+#[test]
+fn demo_mode_runs_are_drills() {
+    let mut m = model(Mode::Demo, false, false);
+    ready_run(&mut m);
+    assert!(m.runbook.run.as_ref().unwrap().drill());
+    assert!(m.runbook.drilling());
+    let text = screen_text(&m, 200, 60);
+    assert!(text.lines().next().unwrap().contains("DRILL"), "header badge: {}", text.lines().next().unwrap());
+}
+
+#[test]
+fn the_alert_key_opens_the_annotated_local_runbook() {
+    use opsdeck::model::runbook::local_name;
+    assert_eq!(local_name("runbooks/gateway-overload.md").as_deref(), Some("runbooks/gateway-overload.md"));
+    assert_eq!(local_name("file:///srv/rb/x.md").as_deref(), Some("/srv/rb/x.md"));
+    assert_eq!(local_name("https://wiki.example.com/rb/x"), None);
+    // Without an alert open, the key says what to do.
+    let mut m = model(Mode::Live, false, false);
+    update(&mut m, Msg::Key(Key::ch('4')));
+    let fx = ch(&mut m, 'R');
+    assert!(fx.is_empty());
+    assert!(m.runbook.status.is_some());
+    // A loaded runbook continues like a picked one.
+    update(&mut m, Msg::Runbook(RunbookMsg::Loaded(Ok(Box::new(found())))));
+    assert_eq!(m.runbook.prompt.as_ref().unwrap().kind, PromptKind::Justification);
+}
+
+fn screen_text(m: &opsdeck::model::Model, w: u16, h: u16) -> String {
+    let t = opsdeck::ui::Theme::builtin("dark").unwrap();
+    let buf = opsdeck::ui::render_to_buffer(m, &t, w, h);
+    (0..h).map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
+}
