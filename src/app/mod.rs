@@ -2,6 +2,7 @@
 //! 1 Hz clock and signals send on it; the loop drains a batch, runs the pure `update`, and
 //! draws at most once per batch, only when the model says something visible changed.
 //! Nothing on the loop awaits the network, a file or a process.
+pub mod actions;
 pub mod cli;
 pub mod incidents;
 pub mod input;
@@ -61,7 +62,7 @@ pub fn initial_model(config: Config, opts: &RunOptions, themes: &[Theme]) -> any
         format!("unknown theme `{wanted}` (known: dark, light, high-contrast, colorblind)")
     })?;
     let offset = chrono::Local::now().offset().local_minus_utc();
-    Ok(Model::new(
+    let mut model = Model::new(
         config,
         ModelOptions {
             mode: opts.mode,
@@ -74,7 +75,9 @@ pub fn initial_model(config: Config, opts: &RunOptions, themes: &[Theme]) -> any
             now: Utc::now(),
             utc_offset_secs: offset,
         },
-    ))
+    );
+    model.actions.who = crate::incident::who::current();
+    Ok(model)
 }
 
 /// Runs the full-screen command center until `q` or a signal; returns the exit status.
@@ -103,6 +106,8 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     spawn_signals(tx.clone())?;
     pollers::start(&model.config, tx.clone());
     let observe = incidents::start(model.policy.clone(), tx.clone());
+    let store = crate::incident::Store::from_env();
+    let effects_tx = tx.clone();
     drop(tx);
 
     let size = term.size().context("reading the terminal size")?;
@@ -135,6 +140,21 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
                     Effect::ObserveAlerts(alerts) => {
                         let _ = observe.send(alerts);
                     }
+                    Effect::Incident(act) => actions::spawn_incident(
+                        store.clone(),
+                        model.policy.clone(),
+                        act,
+                        model.actions.who.clone(),
+                        effects_tx.clone(),
+                    ),
+                    Effect::Silence { silence, sources } => actions::spawn_silence(
+                        model.config.clone(),
+                        store.clone(),
+                        model.policy.clone(),
+                        silence,
+                        sources,
+                        effects_tx.clone(),
+                    ),
                 }
             }
         }

@@ -24,6 +24,11 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
+    Declare,
+    Acknowledge,
+    Resolve,
+    Note,
+    Silence,
 }
 
 impl Action {
@@ -45,6 +50,7 @@ impl Action {
             Action::Top,
             Action::Bottom,
         ]);
+        v.extend([Action::Declare, Action::Acknowledge, Action::Resolve, Action::Note, Action::Silence]);
         v
     }
 
@@ -68,6 +74,11 @@ impl Action {
             Action::PageDown => "page-down".into(),
             Action::Top => "top".into(),
             Action::Bottom => "bottom".into(),
+            Action::Declare => "declare-incident".into(),
+            Action::Acknowledge => "acknowledge".into(),
+            Action::Resolve => "resolve-incident".into(),
+            Action::Note => "incident-note".into(),
+            Action::Silence => "silence".into(),
         }
     }
 
@@ -95,13 +106,19 @@ impl Action {
             Action::PageDown => "page down",
             Action::Top => "top",
             Action::Bottom => "bottom",
+            Action::Declare => "declare incident",
+            Action::Acknowledge => "ack",
+            Action::Resolve => "resolve",
+            Action::Note => "note",
+            Action::Silence => "silence",
         }
     }
 
     /// Whether the action does something in `pane` (the footer lists only those).
     pub fn applies_to(self, pane: Pane) -> bool {
         match self {
-            Action::Detail | Action::Filter | Action::Group => pane == Pane::Alerts,
+            Action::Detail | Action::Filter | Action::Group | Action::Silence => pane == Pane::Alerts,
+            Action::Acknowledge | Action::Resolve | Action::Note => pane == Pane::Clock,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
                 matches!(pane, Pane::Alerts | Pane::Health | Pane::Community | Pane::Status)
             }
@@ -152,6 +169,11 @@ impl Default for Keymap {
             (Key::new(PageDown), Action::PageDown),
             (Key::new(Home), Action::Top),
             (Key::new(End), Action::Bottom),
+            (Key::ch('i'), Action::Declare),
+            (Key::ch('a'), Action::Acknowledge),
+            (Key::ch('x'), Action::Resolve),
+            (Key::ch('n'), Action::Note),
+            (Key::ch('s'), Action::Silence),
         ]);
         Keymap { bindings: b }
     }

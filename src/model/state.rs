@@ -112,6 +112,8 @@ pub struct Model {
     pub wall_page_since: DateTime<Utc>,
     /// Terminal size, from resize events.
     pub size: (u16, u16),
+    /// The incident keys' open prompt and status line (`incident_actions`).
+    pub actions: super::incident_actions::ActionState,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
 }
@@ -158,6 +160,7 @@ impl Model {
             wall_page: 0,
             wall_page_since: opts.now,
             size: (0, 0),
+            actions: Default::default(),
             dirty: true,
             time_sig: 0,
         };
@@ -283,6 +286,7 @@ impl Model {
             }
         }
         self.wall_page.hash(&mut h);
+        super::incident_actions::current_status(self).is_some().hash(&mut h);
         // An open incident's clock counts seconds.
         if !self.clock_views().is_empty() {
             self.now.timestamp().hash(&mut h);

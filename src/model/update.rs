@@ -27,6 +27,8 @@ pub enum Msg {
     Polled(PollOutcome),
     /// The incident book changed on disk (read off the loop).
     Incidents(crate::incident::IncidentBook),
+    /// An incident action or silence performed by the app: the status line's text.
+    ActionDone(Result<String, String>),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Shutdown,
 }
@@ -44,6 +46,13 @@ pub enum Effect {
     /// The alert views changed: let the incident book open and join incidents from them
     /// (store I/O, done off the loop).
     ObserveAlerts(Vec<crate::derive::AlertView>),
+    /// Apply an incident action to the shared store (declare, ack, resolve, note).
+    Incident(crate::incident::IncidentAction),
+    /// POST the silence to these Alertmanagers, then record it in the current incident.
+    Silence {
+        silence: crate::sources::NewSilence,
+        sources: Vec<String>,
+    },
 }
 
 /// Computes the derived views from the sources' latest data. Supplied by the app so the
@@ -94,6 +103,7 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
             }
             refresh_time(m);
         }
+        Msg::ActionDone(r) => super::incident_actions::done(m, r),
         Msg::Shutdown => return vec![Effect::Quit],
     }
     Vec::new()
@@ -154,6 +164,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         m.rebuild_feed();
         return Vec::new();
     }
+    if m.actions.prompt.is_some() {
+        return super::incident_actions::on_prompt_key(m, k);
+    }
     let Some(action) = m.keymap.action(k) else {
         return Vec::new();
     };
@@ -163,6 +176,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         if action != Action::Quit {
             return Vec::new();
         }
+    }
+    if super::incident_actions::handles(action) {
+        return super::incident_actions::start(m, action);
     }
     match action {
         Action::Quit => return vec![Effect::Quit],
@@ -209,6 +225,7 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         Action::PageDown => move_by(m, 10),
         Action::Top => move_by(m, isize::MIN / 2),
         Action::Bottom => move_by(m, isize::MAX / 2),
+        _ => {}
     }
     Vec::new()
 }
