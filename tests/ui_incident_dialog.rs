@@ -23,8 +23,15 @@ fn silence_confirmation_80x24() {
     assert_eq!(m.actions.prompt.as_ref().and_then(|p| p.yes()), Some(false));
     let theme = opsdeck::ui::Theme::builtin("dark").unwrap();
     let buf = opsdeck::ui::render_to_buffer(&m, &theme, 80, 24);
-    let text: String = (0..24).map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect();
-    for want in ["Silence GatewayConnectionFailures?", "instance=\"node-", "Author: alice", "deploying the fix", "am-a"] {
+    let text: String =
+        (0..24).map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect();
+    for want in [
+        "Silence GatewayConnectionFailures?",
+        "instance=\"node-",
+        "Author: alice",
+        "deploying the fix",
+        "am-a",
+    ] {
         assert!(text.contains(want), "{want} missing:\n{text}");
     }
     insta::assert_snapshot!(text);

@@ -64,7 +64,10 @@ fn declare_asks_title_then_severity() {
     let fx = key(&mut m, ENTER);
     assert_eq!(
         fx,
-        vec![Effect::Incident(IncidentAction::Declare { title: "Checkout down".into(), severity: Severity::P0 })]
+        vec![Effect::Incident(IncidentAction::Declare {
+            title: "Checkout down".into(),
+            severity: Severity::P0
+        })]
     );
     assert!(m.actions.prompt.is_none());
 }
@@ -88,7 +91,10 @@ fn acknowledge_targets_the_incident_the_clock_shows() {
     assert!(status(&m).0.contains("no open incident"));
     let mut m = with_incident();
     let id = m.clock_views()[0].id;
-    assert_eq!(key(&mut m, Key::ch('a')), vec![Effect::Incident(IncidentAction::Acknowledge { id: Some(id) })]);
+    assert_eq!(
+        key(&mut m, Key::ch('a')),
+        vec![Effect::Incident(IncidentAction::Acknowledge { id: Some(id) })]
+    );
     update_with(&mut m, Msg::ActionDone(Ok(format!("INC-{id} acknowledged by alice"))), |_| views());
     assert_eq!(status(&m), (format!("INC-{id} acknowledged by alice"), false));
     // The status line goes away after a while.

@@ -13,7 +13,13 @@ use crate::sources::alertmanager::AmClient;
 use super::Input;
 
 /// Runs `act` against the shared store on a blocking thread; reports the outcome.
-pub fn spawn_incident(store: Store, policy: Policy, act: IncidentAction, who: String, tx: mpsc::Sender<Input>) {
+pub fn spawn_incident(
+    store: Store,
+    policy: Policy,
+    act: IncidentAction,
+    who: String,
+    tx: mpsc::Sender<Input>,
+) {
     tokio::spawn(async move {
         let r = tokio::task::spawn_blocking(move || incident(&store, &policy, &act, &who))
             .await
@@ -84,8 +90,9 @@ pub async fn silence_and_record(
     let mut text = format!("silenced until {} UTC ({})", s.ends_at.format("%H:%M"), ids.join(", "));
     let record = IncidentAction::RecordSilence { id: None, silence: silence::record(s, &created[0].1) };
     let who = s.created_by.clone();
-    let recorded = tokio::task::spawn_blocking(move || action::run(&store, &policy, &record, &who, chrono::Utc::now()))
-        .await;
+    let recorded =
+        tokio::task::spawn_blocking(move || action::run(&store, &policy, &record, &who, chrono::Utc::now()))
+            .await;
     match recorded {
         Ok(Ok(Ok(out))) => text.push_str(&format!("; recorded in INC-{}", out.id)),
         Ok(Ok(Err(IncidentError::NoneOpen))) => text.push_str("; no open incident to record it in"),

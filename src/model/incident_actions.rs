@@ -134,10 +134,7 @@ impl Prompt {
 
 /// Whether `action` is one of the incident actions handled here.
 pub fn handles(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Declare | Action::Acknowledge | Action::Resolve | Action::Note | Action::Silence
-    )
+    matches!(action, Action::Declare | Action::Acknowledge | Action::Resolve | Action::Note | Action::Silence)
 }
 
 /// Sets the status line.
@@ -176,7 +173,9 @@ pub fn start(m: &mut Model, action: Action) -> Vec<Effect> {
             None => set_status(m, "no open incident to resolve", true),
         },
         Action::Note => match current {
-            Some(v) => m.actions.prompt = Some(Prompt::Note { id: v.id, label: v.label, text: String::new() }),
+            Some(v) => {
+                m.actions.prompt = Some(Prompt::Note { id: v.id, label: v.label, text: String::new() })
+            }
             None => set_status(m, "no open incident to add a note to", true),
         },
         Action::Silence => match selected_alert(m) {
@@ -295,7 +294,8 @@ fn submit(m: &mut Model, p: Prompt) -> Vec<Effect> {
         }
         Prompt::SilenceDuration { alert, text } => match crate::util::duration::parse(text.trim()) {
             Ok(d) if !d.is_zero() => {
-                m.actions.prompt = Some(Prompt::SilenceComment { alert, duration: text, text: String::new() });
+                m.actions.prompt =
+                    Some(Prompt::SilenceComment { alert, duration: text, text: String::new() });
                 Vec::new()
             }
             _ => again(

@@ -1542,6 +1542,9 @@ mod env_default_tests {
         // A given --param still wins; without the variable the runbook's default applies.
         let given = BTreeMap::from([("sim_url".to_string(), "http://given:1".to_string())]);
         assert_eq!(validate_params_with(&rb, &given, env).unwrap()["sim_url"], "http://given:1");
-        assert_eq!(Some(validate_params_with(&rb, &none, |_| None).unwrap()["sim_url"].clone()), shipped_default);
+        assert_eq!(
+            Some(validate_params_with(&rb, &none, |_| None).unwrap()["sim_url"].clone()),
+            shipped_default
+        );
     }
 }

@@ -19,15 +19,15 @@ pub fn draw(buf: &mut Buffer, body: Rect, p: &Prompt, _m: &Model, t: &Theme) {
     if width < 10 || height < 3 {
         return;
     }
-    let area = Rect {
-        x: body.x + (body.width - width) / 2,
-        y: body.y + (body.height - height) / 2,
-        width,
-        height,
-    };
+    let area =
+        Rect { x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width, height };
     Clear.render(area, buf);
     buf.set_style(area, t.base());
-    let hint = if p.yes().is_some() { " y yes · n no · ←→ choose · Enter " } else { " Enter next · Esc cancel " };
+    let hint = if p.yes().is_some() {
+        " y yes · n no · ←→ choose · Enter "
+    } else {
+        " Enter next · Esc cancel "
+    };
     let block = Block::bordered()
         .border_style(t.border(true))
         .title(ratatui::text::Line::styled(format!(" {} ", p.title()), t.title(true)))
@@ -60,8 +60,7 @@ pub fn draw(buf: &mut Buffer, body: Rect, p: &Prompt, _m: &Model, t: &Theme) {
         let x = x + put(buf, x, y, avail, &shown, t.text());
         put(buf, x, y, 1, "▏", t.accent());
     } else if let Some(yes) = p.yes() {
-        let (no_style, yes_style) =
-            if yes { (t.muted(), t.selection()) } else { (t.selection(), t.muted()) };
+        let (no_style, yes_style) = if yes { (t.muted(), t.selection()) } else { (t.selection(), t.muted()) };
         let x = inner.x + 1 + put(buf, inner.x + 1, y, 6, " No ", no_style);
         put(buf, x + 2, y, 6, " Yes ", yes_style);
     }
@@ -72,10 +71,9 @@ fn body_lines(p: &Prompt) -> Vec<(String, String)> {
     let l = |a: &str, b: String| (a.to_string(), b);
     match p {
         Prompt::DeclareTitle { .. } => vec![l("Title: ", "what is broken, in a few words".into())],
-        Prompt::DeclareSeverity { title, .. } => vec![
-            l("Title: ", title.clone()),
-            l("Severity: ", "P0 (SEV-1) .. P3 (SEV-4)".into()),
-        ],
+        Prompt::DeclareSeverity { title, .. } => {
+            vec![l("Title: ", title.clone()), l("Severity: ", "P0 (SEV-1) .. P3 (SEV-4)".into())]
+        }
         Prompt::ConfirmResolve { label, title, .. } => {
             vec![l("Incident: ", format!("{label} {title}")), l("", "The resolution is recorded now.".into())]
         }
@@ -92,10 +90,7 @@ fn body_lines(p: &Prompt) -> Vec<(String, String)> {
         Prompt::ConfirmSilence { duration, silence, sources, .. } => {
             let mut v = vec![l("Matchers: ", String::new())];
             v.extend(silence.matchers.iter().map(|m| l("  ", matchers_text(std::slice::from_ref(m)))));
-            v.push(l(
-                "Until: ",
-                format!("{} UTC ({duration})", silence.ends_at.format("%Y-%m-%d %H:%M")),
-            ));
+            v.push(l("Until: ", format!("{} UTC ({duration})", silence.ends_at.format("%Y-%m-%d %H:%M"))));
             v.push(l("Author: ", silence.created_by.clone()));
             v.push(l("Comment: ", silence.comment.clone()));
             v.push(l("Alertmanager: ", sources.join(", ")));
