@@ -2,6 +2,7 @@
 //! 1 Hz clock and signals send on it; the loop drains a batch, runs the pure `update`, and
 //! draws at most once per batch, only when the model says something visible changed.
 //! Nothing on the loop awaits the network, a file or a process.
+pub mod actions;
 pub mod cli;
 pub mod incidents;
 pub mod input;
@@ -62,7 +63,7 @@ pub fn initial_model(config: Config, opts: &RunOptions, themes: &[Theme]) -> any
         format!("unknown theme `{wanted}` (known: dark, light, high-contrast, colorblind)")
     })?;
     let offset = chrono::Local::now().offset().local_minus_utc();
-    Ok(Model::new(
+    let mut model = Model::new(
         config,
         ModelOptions {
             mode: opts.mode,
@@ -75,7 +76,9 @@ pub fn initial_model(config: Config, opts: &RunOptions, themes: &[Theme]) -> any
             now: Utc::now(),
             utc_offset_secs: offset,
         },
-    ))
+    );
+    model.actions.who = crate::incident::who::current();
+    Ok(model)
 }
 
 /// Runs the full-screen command center until `q` or a signal; returns the exit status.
@@ -114,6 +117,8 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     pollers::start(&model.config, tx.clone());
     let observe = incidents::start(model.policy.clone(), tx.clone());
     let runbooks = runbook::start(&model.config, tx.clone());
+    let store = crate::incident::Store::from_env();
+    let effects_tx = tx.clone();
     drop(tx);
 
     let mut batch = Vec::with_capacity(BATCH);
@@ -148,6 +153,21 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
                     Effect::Runbook(job) => {
                         let _ = runbooks.send(job);
                     }
+                    Effect::Incident(act) => actions::spawn_incident(
+                        store.clone(),
+                        model.policy.clone(),
+                        act,
+                        model.actions.who.clone(),
+                        effects_tx.clone(),
+                    ),
+                    Effect::Silence { silence, sources } => actions::spawn_silence(
+                        model.config.clone(),
+                        store.clone(),
+                        model.policy.clone(),
+                        silence,
+                        sources,
+                        effects_tx.clone(),
+                    ),
                 }
             }
         }

@@ -328,6 +328,8 @@ pub fn source_plans(cfg: &crate::config::Config) -> Vec<SourcePlan> {
 }
 
 /// Feeds poll outcomes into the screen's model at a fixed `now` and renders one frame.
+/// The alerts are observed into an in-memory incident book (never the shared store), so a
+/// frame shows the escalation clock a live screen would show at `now`.
 pub fn render_frame(
     cfg: crate::config::Config,
     outcomes: Vec<PollOutcome>,
@@ -355,9 +357,16 @@ pub fn render_frame_staged(
     m.utc_offset_secs = 0; // local time = UTC, so a frame does not depend on the machine
     update(&mut m, Msg::Resize(w, h));
     update(&mut m, Msg::Tick(now));
+    let mut book = crate::incident::IncidentBook::default();
     for o in outcomes {
-        update(&mut m, Msg::Polled(o));
+        for effect in update(&mut m, Msg::Polled(o)) {
+            if let crate::model::Effect::ObserveAlerts(alerts) = effect {
+                crate::incident::observe_alerts(&mut book, &alerts, now);
+            }
+        }
     }
+    crate::incident::observe_time(&mut book, &m.policy, now);
+    update(&mut m, Msg::Incidents(book));
     update(&mut m, Msg::Tick(now));
     stage(&mut m)?;
     let theme = &themes[m.theme_index.min(themes.len() - 1)];

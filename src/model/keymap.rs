@@ -28,6 +28,11 @@ pub enum Action {
     Runbook,
     /// Open the runbook the selected alert's annotation names.
     AlertRunbook,
+    Declare,
+    Acknowledge,
+    Resolve,
+    Note,
+    Silence,
 }
 
 impl Action {
@@ -51,6 +56,7 @@ impl Action {
             Action::Runbook,
             Action::AlertRunbook,
         ]);
+        v.extend([Action::Declare, Action::Acknowledge, Action::Resolve, Action::Note, Action::Silence]);
         v
     }
 
@@ -76,6 +82,11 @@ impl Action {
             Action::Bottom => "bottom".into(),
             Action::Runbook => "runbook".into(),
             Action::AlertRunbook => "alert-runbook".into(),
+            Action::Declare => "declare-incident".into(),
+            Action::Acknowledge => "acknowledge".into(),
+            Action::Resolve => "resolve-incident".into(),
+            Action::Note => "incident-note".into(),
+            Action::Silence => "silence".into(),
         }
     }
 
@@ -105,13 +116,21 @@ impl Action {
             Action::Bottom => "bottom",
             Action::Runbook => "runbook",
             Action::AlertRunbook => "alert's runbook",
+            Action::Declare => "declare incident",
+            Action::Acknowledge => "ack",
+            Action::Resolve => "resolve",
+            Action::Note => "note",
+            Action::Silence => "silence",
         }
     }
 
     /// Whether the action does something in `pane` (the footer lists only those).
     pub fn applies_to(self, pane: Pane) -> bool {
         match self {
-            Action::Detail | Action::Filter | Action::Group | Action::AlertRunbook => pane == Pane::Alerts,
+            Action::Detail | Action::Filter | Action::Group | Action::AlertRunbook | Action::Silence => {
+                pane == Pane::Alerts
+            }
+            Action::Acknowledge | Action::Resolve | Action::Note => pane == Pane::Clock,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
                 matches!(pane, Pane::Alerts | Pane::Health | Pane::Community | Pane::Status)
             }
@@ -164,6 +183,11 @@ impl Default for Keymap {
             (Key::new(End), Action::Bottom),
             (Key::ch('r'), Action::Runbook),
             (Key::ch('R'), Action::AlertRunbook),
+            (Key::ch('i'), Action::Declare),
+            (Key::ch('a'), Action::Acknowledge),
+            (Key::ch('x'), Action::Resolve),
+            (Key::ch('n'), Action::Note),
+            (Key::ch('s'), Action::Silence),
         ]);
         Keymap { bindings: b }
     }

@@ -3,6 +3,7 @@
 pub mod derived;
 pub mod feed;
 pub mod freshness;
+pub mod incident_actions;
 pub mod keymap;
 pub mod keys;
 pub mod pane;

@@ -114,6 +114,8 @@ pub struct Model {
     pub size: (u16, u16),
     /// The runbook picker, prompts, dialog and the active run.
     pub runbook: super::runbook::RunbookUi,
+    /// The incident keys' open prompt and status line (`incident_actions`).
+    pub actions: super::incident_actions::ActionState,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
     /// Whether the next derivation must recompute the alert views (new Alertmanager data);
@@ -165,6 +167,7 @@ impl Model {
             wall_page_since: opts.now,
             size: (0, 0),
             runbook: Default::default(),
+            actions: Default::default(),
             dirty: true,
             time_sig: 0,
             derive_alerts: true,
@@ -299,6 +302,7 @@ impl Model {
             }
         }
         self.wall_page.hash(&mut h);
+        super::incident_actions::current_status(self).is_some().hash(&mut h);
         // An open incident's clock counts seconds.
         if !self.clock_views().is_empty() {
             self.now.timestamp().hash(&mut h);

@@ -27,6 +27,8 @@ pub enum Msg {
     Polled(PollOutcome),
     /// The incident book changed on disk (read off the loop).
     Incidents(crate::incident::IncidentBook),
+    /// An incident action or silence performed by the app: the status line's text.
+    ActionDone(Result<String, String>),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Shutdown,
     /// The runbook edge answered (see `model::runbook`).
@@ -48,6 +50,13 @@ pub enum Effect {
     ObserveAlerts(Vec<crate::derive::AlertView>),
     /// Work for the runbook edge (discovery, journal, processes), performed off the loop.
     Runbook(super::runbook::RunbookJob),
+    /// Apply an incident action to the shared store (declare, ack, resolve, note).
+    Incident(crate::incident::IncidentAction),
+    /// POST the silence to these Alertmanagers, then record it in the current incident.
+    Silence {
+        silence: crate::sources::NewSilence,
+        sources: Vec<String>,
+    },
 }
 
 /// Computes the derived views from the sources' latest data. Supplied by the app so the
@@ -98,6 +107,7 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
             }
             refresh_time(m);
         }
+        Msg::ActionDone(r) => super::incident_actions::done(m, r),
         Msg::Shutdown => return vec![Effect::Quit],
         Msg::Runbook(r) => return super::runbook::on_msg(m, r),
     }
@@ -164,6 +174,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         m.rebuild_feed();
         return Vec::new();
     }
+    if m.actions.prompt.is_some() {
+        return super::incident_actions::on_prompt_key(m, k);
+    }
     if let Some(fx) = super::runbook::on_key(m, k) {
         return fx;
     }
@@ -176,6 +189,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         if action != Action::Quit {
             return Vec::new();
         }
+    }
+    if super::incident_actions::handles(action) {
+        return super::incident_actions::start(m, action);
     }
     match action {
         Action::Quit => return vec![Effect::Quit],
@@ -224,6 +240,7 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         Action::Bottom => move_by(m, isize::MAX / 2),
         Action::Runbook => return super::runbook::open_picker(m),
         Action::AlertRunbook => return super::runbook::open_from_alert(m),
+        _ => {}
     }
     Vec::new()
 }

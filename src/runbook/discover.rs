@@ -63,8 +63,11 @@ pub fn find_runbooks(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
             walk(dir, &mut out)?;
         }
     }
+    // The same file reached through two spellings of one folder (the config's absolute
+    // runbooks dir and `./runbooks`) is one runbook: compare canonical paths.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     out.sort();
-    out.dedup();
     Ok(out)
 }
 
@@ -115,5 +118,39 @@ pub fn resolve(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, DiscoverError> {
         0 => Err(DiscoverError::NotFound { name: name.to_string(), searched: dirs.to_vec() }),
         1 => Ok(matches.into_iter().next().expect("one match")),
         _ => Err(DiscoverError::Ambiguous { name: name.to_string(), matches }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn one_folder_reached_by_two_paths_is_not_ambiguous() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let rb = root.join("runbooks");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir(&rb).unwrap();
+        let file = rb.join("drain.md");
+        std::fs::write(&file, "# Drain\n").unwrap();
+        for p in [&root, &root.join("sub"), &rb, &file] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        // The config's absolute dir, and the same folder spelled another way (as `./runbooks`
+        // is from the working directory).
+        let other = root.join("sub").join("..").join("runbooks");
+        let dirs = vec![rb.clone(), other];
+        assert_eq!(find_runbooks(&dirs).unwrap().len(), 1);
+        let found = resolve("drain", &dirs).expect("one runbook, not ambiguous");
+        assert_eq!(found.canonicalize().unwrap(), file);
+        // Two different files of one name are still ambiguous.
+        let rb2 = root.join("more");
+        std::fs::create_dir(&rb2).unwrap();
+        std::fs::set_permissions(&rb2, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(rb2.join("drain.md"), "# Drain\n").unwrap();
+        std::fs::set_permissions(rb2.join("drain.md"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(resolve("drain", &[rb, rb2]), Err(DiscoverError::Ambiguous { .. })));
     }
 }

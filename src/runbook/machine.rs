@@ -254,6 +254,16 @@ pub fn validate_params(
     runbook: &Runbook,
     given: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, Vec<String>> {
+    validate_params_with(runbook, given, |k| std::env::var(k).ok())
+}
+
+/// `validate_params` with the environment passed in: a parameter not given takes
+/// `ParamSpec::effective_default` (`OPSDECK_<NAME>` when set, else the runbook's default).
+pub fn validate_params_with(
+    runbook: &Runbook,
+    given: &BTreeMap<String, String>,
+    read_env: impl Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<String, String>, Vec<String>> {
     let mut errors = Vec::new();
     let mut out = BTreeMap::new();
     for name in given.keys() {
@@ -268,7 +278,8 @@ pub fn validate_params(
                 .push(format!("parameter `{}` would set the reserved environment variable {env}", spec.name));
             continue;
         }
-        match given.get(&spec.name).or(spec.default.as_ref()) {
+        let fallback = spec.effective_default(&read_env);
+        match given.get(&spec.name).or(fallback.as_ref()) {
             None => errors.push(format!("parameter `{}` is required (no default)", spec.name)),
             Some(v) => match check_value(spec, v) {
                 Ok(()) => {
@@ -1527,5 +1538,32 @@ mod more_tests {
         assert!(!Expect::Yes.accepts(""));
         assert!(!Expect::Yes.accepts("YES please"));
         assert!(Expect::Typed("eu-1".into()).accepts("eu-1"));
+    }
+}
+
+#[cfg(test)]
+mod env_default_tests {
+    use super::*;
+
+    /// A shipped runbook: its `sim_url` default points at a fixed port.
+    fn shipped() -> Runbook {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks/gateway-overload.md");
+        crate::runbook::parse_file(&path).expect("the shipped runbook parses")
+    }
+
+    #[test]
+    fn opsdeck_sim_url_overrides_the_shipped_default_when_no_param_is_given() {
+        let rb = shipped();
+        let shipped_default = rb.params.iter().find(|p| p.name == "sim_url").and_then(|p| p.default.clone());
+        let env = |k: &str| (k == "OPSDECK_SIM_URL").then(|| "http://10.0.0.9:7000".to_string());
+        let none = BTreeMap::new();
+        assert_eq!(validate_params_with(&rb, &none, env).unwrap()["sim_url"], "http://10.0.0.9:7000");
+        // A given --param still wins; without the variable the runbook's default applies.
+        let given = BTreeMap::from([("sim_url".to_string(), "http://given:1".to_string())]);
+        assert_eq!(validate_params_with(&rb, &given, env).unwrap()["sim_url"], "http://given:1");
+        assert_eq!(
+            Some(validate_params_with(&rb, &none, |_| None).unwrap()["sim_url"].clone()),
+            shipped_default
+        );
     }
 }

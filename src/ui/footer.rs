@@ -17,6 +17,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         row.text("  Enter apply · Esc cancel · label=value or text", t.muted());
         return;
     }
+    if let Some(s) = crate::model::incident_actions::current_status(m) {
+        let style = if s.error { t.crit() } else { t.ok() };
+        row.text(" ", t.muted()).text(&s.text, style).text("  ", t.muted());
+    }
     if m.wall {
         hint(&mut row, m, Action::Quit, t);
         return;

@@ -11,6 +11,7 @@ pub mod health;
 pub mod help;
 pub mod layout;
 pub mod moderation;
+pub mod prompt;
 pub mod runbook;
 pub mod runbook_dialog;
 pub mod status;
@@ -60,6 +61,9 @@ pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
     }
     if m.help {
         help::draw(buf, l.body, m, t);
+    }
+    if let Some(p) = &m.actions.prompt {
+        prompt::draw(buf, l.body, p, m, t);
     }
     footer::draw(buf, l.footer, m, t);
     runbook_dialog::draw(buf, l.body, l.footer, m, t);
