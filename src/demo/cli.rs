@@ -13,7 +13,7 @@ use super::sim::{Scenario, SimOptions, scenario};
 use crate::app::RunOptions;
 use crate::cli::ScreenArgs;
 use crate::model::{Mode, Msg, update};
-use crate::sources::{PollOutcome, SourceKind, SourcePlan, poll_once};
+use crate::sources::{PollOutcome, SourcePlan, poll_once};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -305,26 +305,10 @@ pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// One `SourcePlan` per configured source, metrics sources with the queries the panes need
-/// (`derive::plan::build`).
+/// One `SourcePlan` per configured source, with the queries the panes need: the same
+/// plans the screen and `snapshot` poll (`snapshot::plans`).
 pub fn source_plans(cfg: &crate::config::Config) -> Vec<SourcePlan> {
-    let queries = crate::derive::plan::build(cfg);
-    let kinds = [
-        (&cfg.prometheus, SourceKind::Prometheus),
-        (&cfg.scrape, SourceKind::Scrape),
-        (&cfg.alertmanager, SourceKind::Alertmanager),
-        (&cfg.statuspage, SourceKind::Statuspage),
-    ];
-    kinds
-        .into_iter()
-        .flat_map(|(specs, kind)| specs.iter().map(move |spec| (kind, spec)))
-        .map(|(kind, spec)| SourcePlan {
-            kind,
-            spec: spec.clone(),
-            defaults: cfg.defaults.clone(),
-            plan: queries.get(&spec.name).cloned().unwrap_or_default(),
-        })
-        .collect()
+    crate::snapshot::plans(cfg)
 }
 
 /// Feeds poll outcomes into the screen's model at a fixed `now` and renders one frame.
