@@ -13,86 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Kills the binary if the test fails before it exits.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A minimal screen for what ratatui's crossterm backend writes: cursor moves, text, clears.
-struct Screen {
-    w: usize,
-    h: usize,
-    cells: Vec<String>,
-    x: usize,
-    y: usize,
-}
-
-impl Screen {
-    fn new(w: usize, h: usize) -> Screen {
-        Screen { w, h, cells: vec![" ".into(); w * h], x: 0, y: 0 }
-    }
-    fn feed(&mut self, s: &str) {
-        let mut it = s.chars().peekable();
-        while let Some(c) = it.next() {
-            if c == '\x1b' {
-                if it.next() == Some('[') {
-                    let mut params = String::new();
-                    let mut fin = ' ';
-                    for c in it.by_ref() {
-                        if ('\x40'..='\x7e').contains(&c) {
-                            fin = c;
-                            break;
-                        }
-                        params.push(c);
-                    }
-                    match fin {
-                        'H' => {
-                            let mut p = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
-                            self.y = p.next().unwrap_or(1).saturating_sub(1);
-                            self.x = p.next().unwrap_or(1).saturating_sub(1);
-                        }
-                        'J' if params == "2" => self.cells.iter_mut().for_each(|c| *c = " ".into()),
-                        _ => {}
-                    }
-                }
-            } else if c == '\r' {
-                self.x = 0;
-            } else if c == '\n' {
-                self.y += 1;
-            } else if !c.is_control() && self.x < self.w && self.y < self.h {
-                self.cells[self.y * self.w + self.x] = c.to_string();
-                self.x += unicode_width::UnicodeWidthChar::width(c).unwrap_or(1).max(1);
-            }
-        }
-    }
-    fn lines(&self) -> Vec<String> {
-        self.cells.chunks(self.w).map(|r| r.concat()).collect()
-    }
-}
-
-fn wait_for(
-    out: &Arc<Mutex<Vec<u8>>>,
-    what: &str,
-    timeout: Duration,
-    ok: impl Fn(&[String], &str) -> bool,
-) -> Vec<String> {
-    let start = Instant::now();
-    loop {
-        let raw = String::from_utf8_lossy(&out.lock().unwrap()).to_string();
-        let mut s = Screen::new(200, 60);
-        s.feed(&raw);
-        let lines = s.lines();
-        if ok(&lines, &raw) {
-            return lines;
-        }
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}; screen:\n{}", lines.join("\n"));
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+mod pty_support;
+use pty_support::{KillOnDrop, wait_for};
 
 #[test]
 fn a_destructive_step_runs_only_with_the_typed_confirmation_and_the_journal_verifies() {
