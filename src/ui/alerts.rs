@@ -10,7 +10,7 @@ use crate::model::feed::is_suppressed;
 use crate::model::{FeedRow, Model, Pane};
 
 use super::frame::{pane, placeholder};
-use super::text::{Row, put};
+use super::text::{Row, clean, put};
 use super::theme::Theme;
 
 /// Labels not repeated in a feed row (shown elsewhere in it).
@@ -138,7 +138,7 @@ pub fn detail(buf: &mut Buffer, body: Rect, a: &AlertView, m: &Model, t: &Theme)
     let block = Block::bordered()
         .border_style(t.border(true))
         .title(ratatui::text::Line::styled(
-            format!(" {} · {} ", a.priority.as_str(), a.alertname),
+            format!(" {} · {} ", a.priority.as_str(), clean(&a.alertname)),
             t.title(true),
         ))
         .title_bottom(ratatui::text::Line::styled(" Esc back · ↑↓ scroll ", t.muted()));

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Widget};
 
 use crate::model::{Model, Pane, PaneAge};
 
-use super::text::put;
+use super::text::{clean, put};
 use super::theme::Theme;
 
 /// Draws the pane's frame and calls `content` with the inner area. Returns nothing: a pane
@@ -26,7 +26,7 @@ pub fn pane(
     }
     let focused = m.focus == p && !m.wall;
     let age = m.pane_age(p);
-    let title = format!(" {} {}{} ", p.number(), p.title(), extra);
+    let title = format!(" {} {}{} ", p.number(), p.title(), clean(extra));
     let age_label = age.label();
     let age_style = if age.is_stale() { t.stale() } else { t.muted() };
     let mut block = Block::bordered()

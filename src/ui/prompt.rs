@@ -30,7 +30,7 @@ pub fn draw(buf: &mut Buffer, body: Rect, p: &Prompt, _m: &Model, t: &Theme) {
     };
     let block = Block::bordered()
         .border_style(t.border(true))
-        .title(ratatui::text::Line::styled(format!(" {} ", p.title()), t.title(true)))
+        .title(ratatui::text::Line::styled(format!(" {} ", super::text::clean(&p.title())), t.title(true)))
         .title_bottom(ratatui::text::Line::styled(hint, t.muted()));
     let inner = block.inner(area);
     block.render(area, buf);

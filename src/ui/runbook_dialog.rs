@@ -54,7 +54,7 @@ fn boxed(
     buf.set_style(area, t.base());
     let block = Block::bordered()
         .border_style(style)
-        .title(Line::styled(title.to_string(), style))
+        .title(Line::styled(super::text::clean(title).into_owned(), style))
         .title_bottom(Line::styled(bottom.to_string(), t.muted()));
     let inner = block.inner(area);
     block.render(area, buf);

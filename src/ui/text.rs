@@ -3,32 +3,28 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use std::borrow::Cow;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
+
+use crate::util::text::truncate_width;
 
 use crate::derive::HealthState;
 
 use super::theme::Theme;
 
-/// `text` cut to `width` columns; a cut ends in `…` so it never looks complete.
+/// Outside text made safe for a cell: escape sequences removed whole, other controls and
+/// bidi overrides made visible (see `util::text::sanitize`). Every text a pane draws goes
+/// through this (directly or via [`fit`]), so an alert or status page cannot reach the
+/// terminal.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    crate::util::text::sanitize(text)
+}
+
+/// `text` cleaned and cut to `width` columns; a cut ends in `…` so it never looks complete.
 pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
-    if text.width() <= width {
-        return Cow::Borrowed(text);
+    match clean(text) {
+        Cow::Borrowed(s) => truncate_width(s, width),
+        Cow::Owned(s) => Cow::Owned(truncate_width(&s, width).into_owned()),
     }
-    if width == 0 {
-        return Cow::Borrowed("");
-    }
-    let mut out = String::with_capacity(width + 3);
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    Cow::Owned(out)
 }
 
 /// Writes `text` at (x, y) within `max` columns (and the buffer), with an ellipsis when
@@ -146,6 +142,8 @@ mod tests {
         assert_eq!(fit("connection refused", 8), "connect…");
         assert_eq!(fit("ab", 0), "");
         assert_eq!(fit("abc", 1), "…");
+        assert_eq!(fit("a\u{1b}]52;c;cm0=\u{7}b\u{1b}[2J", 10), "ab");
+        assert_eq!(fit(&format!("{}\u{1b}[H", "x".repeat(50)), 5), "xxxx…");
     }
 
     #[test]
