@@ -5,11 +5,11 @@ use serde_json::json;
 
 use opsdeck::config::types::PrioritySpec;
 use opsdeck::derive::alerts::views;
-use opsdeck::sources::alertmanager::{dedup, parse_alerts};
+use opsdeck::sources::alertmanager::{AlertCache, dedup, parse_alerts};
 
 /// A realistic API v2 body of `n` alerts: varied names, severities, teams, a few silenced
 /// and inhibited, annotations with summary, description and runbook.
-fn body(n: usize) -> Vec<u8> {
+fn body(n: usize, updated_at: &str) -> Vec<u8> {
     let names = ["HighErrorRate", "HighLatency", "DiskFull", "PodCrashLooping", "WebsocketFailures"];
     let severities = ["critical", "warning", "info", "page"];
     let alerts: Vec<_> = (0..n)
@@ -34,7 +34,7 @@ fn body(n: usize) -> Vec<u8> {
                     "silencedBy": [],
                     "state": state
                 },
-                "updatedAt": "2026-11-23T14:59:50.507Z",
+                "updatedAt": updated_at,
                 "generatorURL": format!("http://prometheus.example.com/graph?g0.expr=up%7Binstance%3D%22node-{i}%22%7D"),
                 "labels": {
                     "alertname": name,
@@ -51,12 +51,23 @@ fn body(n: usize) -> Vec<u8> {
 }
 
 fn alerts(c: &mut Criterion) {
-    let bytes = body(10_000);
+    let bytes = body(10_000, "2026-11-23T14:59:50.507Z");
+    // The same alerts re-sent by Prometheus: only `updatedAt` moved (a steady storm).
+    let resent = body(10_000, "2026-11-23T15:00:50.507Z");
     let spec = PrioritySpec::default();
     let mut g = c.benchmark_group("alerts_10k");
     g.sample_size(20);
     g.throughput(criterion::Throughput::Bytes(bytes.len() as u64));
     g.bench_function("parse", |b| b.iter(|| parse_alerts(&bytes, "am").unwrap()));
+    g.bench_function("parse_resent_with_cache", |b| {
+        let mut cache = AlertCache::default();
+        cache.parse(&bytes, "am").unwrap();
+        let mut flip = false;
+        b.iter(|| {
+            flip = !flip;
+            cache.parse(if flip { &resent } else { &bytes }, "am").unwrap()
+        })
+    });
     let parsed = parse_alerts(&bytes, "am").unwrap();
     assert_eq!(parsed.len(), 10_000);
     g.bench_function("dedup_and_derive", |b| {

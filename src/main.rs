@@ -7,6 +7,7 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    opsdeck::util::memory::configure_allocator();
     let cli = opsdeck::cli::Cli::parse();
     match opsdeck::cli::run(cli) {
         Ok(code) => std::process::exit(code),

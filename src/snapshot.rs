@@ -92,7 +92,7 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
                 query_errors = metric_errors(m);
                 metrics.insert(o.source.clone(), m.clone());
             }
-            Ok(PollData::Alerts(a)) => alerts.push((o.source.clone(), a.clone())),
+            Ok(PollData::Alerts(a)) => alerts.push((o.source.clone(), a.to_vec())),
             Ok(PollData::Status(s)) => {
                 pages.insert(o.source.clone(), s.clone());
             }
@@ -206,6 +206,8 @@ availability = "avail"
                 ("alertname".to_string(), "X".to_string()),
                 ("severity".to_string(), "critical".to_string()),
             ]
+            .into_iter()
+            .collect::<crate::sources::Labels>()
             .into(),
             annotations: Default::default(),
             starts_at: at(0),
@@ -248,7 +250,7 @@ availability = "avail"
                 source: "am-a".into(),
                 kind: SourceKind::Alertmanager,
                 taken_at: at(0),
-                result: Ok(PollData::Alerts(vec![alert("f1")])),
+                result: Ok(PollData::Alerts(vec![alert("f1")].into())),
             },
             PollOutcome {
                 source: "am-b".into(),

@@ -25,8 +25,10 @@ fn alert(fp: &str, name: &str, starts_at: DateTime<Utc>) -> AlertView {
         silenced: false,
         inhibited: false,
         starts_at,
-        labels: [("alertname".to_string(), name.to_string())].into(),
-        annotations: [("summary".to_string(), "Disk /var on db-1 is 97% full".to_string())].into(),
+        labels: std::sync::Arc::new([("alertname".to_string(), name.to_string())].into()),
+        annotations: std::sync::Arc::new(
+            [("summary".to_string(), "Disk /var on db-1 is 97% full".to_string())].into(),
+        ),
         sources: vec!["am-a".into()],
         generator_url: None,
     }

@@ -61,7 +61,7 @@ fn view(a: &Alert, spec: &PrioritySpec) -> AlertView {
 /// The alerts carrying `testid`, as the data layer's client returns them.
 async fn fetch(am: &AmClient, testid: &str) -> Vec<Alert> {
     let all = am.alerts().await.expect("GET /api/v2/alerts");
-    all.into_iter().filter(|a| a.labels.get("testid").map(String::as_str) == Some(testid)).collect()
+    all.iter().filter(|a| a.labels.get("testid").map(String::as_str) == Some(testid)).cloned().collect()
 }
 
 fn unique(prefix: &str) -> String {

@@ -27,8 +27,8 @@ fn alert(fp: &str, name: &str, priority: Priority, starts_at: DateTime<Utc>) -> 
         silenced: false,
         inhibited: false,
         starts_at,
-        labels: [("alertname".to_string(), name.to_string())].into(),
-        annotations: [("summary".to_string(), format!("{name} summary"))].into(),
+        labels: std::sync::Arc::new([("alertname".to_string(), name.to_string())].into()),
+        annotations: std::sync::Arc::new([("summary".to_string(), format!("{name} summary"))].into()),
         sources: vec!["am".into()],
         generator_url: None,
     }

@@ -461,7 +461,7 @@ fn alertmanager_dedup_merges_replicas() {
     let mut b = alerts("alerts-active-only.json");
     // Replica b saw the DiskFull alert later, with another annotation.
     b[0].updated_at = b[0].updated_at.map(|t| t + chrono::Duration::seconds(5));
-    b[0].annotations.insert("summary".into(), "newer".into());
+    std::sync::Arc::make_mut(&mut b[0].annotations).insert("summary".into(), "newer".into());
     let merged = alertmanager::dedup(&[("am-a".into(), a.clone()), ("am-b".into(), b)]);
     assert_eq!(merged.len(), 4);
     let disk = merged.iter().find(|x| x.fingerprint == "58b5a90f31e111e0").unwrap();

@@ -319,8 +319,9 @@ async fn find(c: &AmClient, id: &str) -> Option<Alert> {
     c.alerts()
         .await
         .unwrap()
-        .into_iter()
+        .iter()
         .find(|a| a.labels.get("opsdeck_test").map(String::as_str) == Some(id))
+        .cloned()
 }
 
 #[tokio::test]
@@ -366,7 +367,7 @@ async fn alertmanager_alert_round_trip_and_silence() {
     };
     let Ok(PollData::Alerts(from_a)) = poll_once(&plan, Utc::now()).await.result else { panic!() };
     let from_b = am("am-b").unwrap().alerts().await.unwrap();
-    let merged = alertmanager::dedup(&[("am-a".into(), from_a.clone()), ("am-b".into(), from_b)]);
+    let merged = alertmanager::dedup(&[("am-a".into(), from_a.to_vec()), ("am-b".into(), from_b.to_vec())]);
     assert_eq!(merged.len(), from_a.len());
     let m = merged.iter().find(|a| a.fingerprint == got.fingerprint).unwrap();
     assert_eq!(m.sources, vec!["am-a", "am-b"]);
@@ -451,7 +452,7 @@ async fn alertmanager_errors_are_readable() {
 async fn prometheus_rule_alert_reaches_alertmanager_with_its_generator_url() {
     let Some(c) = am("am-a") else { return };
     let a = eventually(30, "ObsTestServerErrors from the rule", || async {
-        c.alerts().await.unwrap().into_iter().find(|a| a.name() == "ObsTestServerErrors")
+        c.alerts().await.unwrap().iter().find(|a| a.name() == "ObsTestServerErrors").cloned()
     })
     .await;
     assert_eq!(a.labels["severity"], "warning");

@@ -53,7 +53,8 @@ async fn screen_silence_reaches_alertmanager_and_the_timeline() {
         labels: [("alertname", "ScreenSilenceTest"), ("marker", marker.as_str())]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+            .collect::<opsdeck::sources::Labels>()
+            .into(),
         annotations: Default::default(),
         sources: vec!["am-screen".into()],
         generator_url: None,

@@ -163,7 +163,7 @@ fn alerts_new_since_last_look_are_marked() {
     let mut changed = empty_poll("am-a", SourceKind::Alertmanager, t0() + Duration::seconds(5));
     let fixture = include_bytes!("fixtures/alertmanager/alerts.json");
     changed.result = Ok(opsdeck::sources::PollData::Alerts(
-        opsdeck::sources::alertmanager::parse_alerts(fixture, "am-a").unwrap(),
+        opsdeck::sources::alertmanager::parse_alerts(fixture, "am-a").unwrap().into(),
     ));
     update_with(&mut m, Msg::Polled(changed), more);
     let new: Vec<_> = m.views.alerts.iter().filter(|a| m.is_new(a)).map(|a| a.alertname.clone()).collect();
@@ -260,4 +260,40 @@ fn an_answer_equal_to_the_previous_one_is_not_derived_and_not_redrawn() {
         boom,
     );
     assert!(!m.is_dirty(), "an equal answer at the same time redraws nothing");
+}
+
+/// An Alertmanager answer parsed as the poller does: through the source's one cache.
+fn am_poll(
+    cache: &mut opsdeck::sources::alertmanager::AlertCache,
+    at: chrono::DateTime<chrono::Utc>,
+    body: &str,
+) -> opsdeck::sources::PollOutcome {
+    let mut p = empty_poll("am-a", SourceKind::Alertmanager, at);
+    p.result = Ok(opsdeck::sources::PollData::Alerts(cache.parse(body.as_bytes(), "am-a").unwrap()));
+    p
+}
+
+#[test]
+fn a_resend_that_only_moves_alert_times_is_not_derived_but_a_changed_alert_is() {
+    let fixture = include_str!("fixtures/alertmanager/alerts.json");
+    let mut cache = opsdeck::sources::alertmanager::AlertCache::default();
+    let mut m = fresh();
+    update_with(&mut m, Msg::Polled(am_poll(&mut cache, t0() + Duration::seconds(5), fixture)), |_| views());
+    let before = m.views.clone();
+    fn boom(_: &Model) -> Views {
+        panic!("derived again for a re-send that only moved update and end times")
+    }
+    let resent = fixture.replace("2026-11-23T01:21:50.507Z", "2026-11-23T01:22:50.507Z");
+    assert_ne!(resent, fixture, "the fixture has the end time replaced");
+    update_with(&mut m, Msg::Polled(am_poll(&mut cache, t0() + Duration::seconds(10), &resent)), boom);
+    assert_eq!(m.views, before, "the views are kept");
+
+    static DERIVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    fn counted(_: &Model) -> Views {
+        DERIVED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        views()
+    }
+    let changed = resent.replace("Disk /var on db-1 is 97% full", "Disk /var on db-1 is 99% full");
+    update_with(&mut m, Msg::Polled(am_poll(&mut cache, t0() + Duration::seconds(20), &changed)), counted);
+    assert_eq!(DERIVED.load(std::sync::atomic::Ordering::SeqCst), 1, "a changed annotation is derived");
 }

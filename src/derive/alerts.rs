@@ -101,8 +101,8 @@ mod tests {
     fn alert(fp: &str, sev: &str, minute: u32) -> Alert {
         Alert {
             fingerprint: fp.into(),
-            labels: labels(&[("alertname", fp), ("severity", sev)]),
-            annotations: Labels::new(),
+            labels: labels(&[("alertname", fp), ("severity", sev)]).into(),
+            annotations: Default::default(),
             starts_at: Utc.with_ymd_and_hms(2026, 11, 23, 1, minute, 0).unwrap(),
             ends_at: None,
             updated_at: None,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::sources::{AlertState, Indicator, Labels};
+use crate::sources::{AlertState, Indicator, SharedLabels};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -113,8 +113,8 @@ pub struct AlertView {
     pub silenced: bool,
     pub inhibited: bool,
     pub starts_at: DateTime<Utc>,
-    pub labels: Labels,
-    pub annotations: Labels,
+    pub labels: SharedLabels,
+    pub annotations: SharedLabels,
     pub sources: Vec<String>,
     #[serde(skip)]
     pub generator_url: Option<String>,

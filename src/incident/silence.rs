@@ -86,7 +86,8 @@ mod tests {
             labels: [("alertname", "DiskFull"), ("instance", "db-1:9100")]
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+                .collect::<crate::sources::Labels>()
+                .into(),
             annotations: Default::default(),
             sources: vec![],
             generator_url: None,

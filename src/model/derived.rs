@@ -11,14 +11,14 @@ use super::state::{Model, Views};
 /// never per frame.
 pub fn compute(m: &Model) -> Views {
     let mut metrics: BTreeMap<String, MetricsPoll> = BTreeMap::new();
-    let mut alerts: Vec<(String, Vec<crate::sources::Alert>)> = Vec::new();
+    let mut alerts: Vec<(String, &[crate::sources::Alert])> = Vec::new();
     let mut pages: BTreeMap<String, StatusSummary> = BTreeMap::new();
     for s in &m.sources {
         match &s.data {
             Some(PollData::Metrics(p)) => {
                 metrics.insert(s.name.clone(), p.clone());
             }
-            Some(PollData::Alerts(a)) if m.derive_alerts => alerts.push((s.name.clone(), a.clone())),
+            Some(PollData::Alerts(a)) if m.derive_alerts => alerts.push((s.name.clone(), a)),
             Some(PollData::Alerts(_)) => {}
             Some(PollData::Status(p)) => {
                 pages.insert(s.name.clone(), p.clone());
@@ -27,7 +27,14 @@ pub fn compute(m: &Model) -> Views {
         }
     }
     let alert_views = if m.derive_alerts {
-        derive::alerts::views(&m.config.priority, &alertmanager::dedup(&alerts))
+        match alerts.as_slice() {
+            // One Alertmanager: nothing to merge (its alerts already name it as their
+            // source), so no copy of 10,000 alerts just to de-duplicate them.
+            [(_, one)] if alertmanager::fingerprints_unique(one) => {
+                derive::alerts::views(&m.config.priority, one)
+            }
+            _ => derive::alerts::views(&m.config.priority, &alertmanager::dedup(&alerts)),
+        }
     } else {
         m.views.alerts.clone()
     };

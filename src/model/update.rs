@@ -124,18 +124,20 @@ fn refresh_time(m: &mut Model) {
 }
 
 fn on_poll(m: &mut Model, o: PollOutcome, derive: Deriver) -> Vec<Effect> {
-    let Some(src) = m.sources.iter_mut().find(|s| s.name == o.source) else {
+    let Some(ix) = m.sources.iter().position(|s| s.name == o.source) else {
         return Vec::new();
     };
-    src.freshness.record(o.taken_at, o.result.as_ref().err());
-    let alerts = src.kind == crate::sources::SourceKind::Alertmanager;
+    m.sources[ix].freshness.record(o.taken_at, o.result.as_ref().err());
+    let alerts = m.sources[ix].kind == crate::sources::SourceKind::Alertmanager;
     let mut effects = Vec::new();
-    // An answer equal to the previous one changes no view: skip the derivation (with
-    // 10,000 alerts it is most of the poll's cost) and the redraw.
     if let Ok(data) = o.result
-        && src.data.as_ref() != Some(&data)
+        && m.sources[ix].data.as_ref() != Some(&data)
     {
-        src.data = Some(data);
+        // An answer equal to the previous one changes no view: it is not derived (with
+        // 10,000 alerts that is most of a poll's cost) and not redrawn. (An Alertmanager
+        // answer that only moved alert times is the previous list itself: see
+        // `sources::alertmanager::AlertCache`.)
+        m.sources[ix].data = Some(data);
         m.derive_alerts = alerts;
         let views = derive(m);
         m.derive_alerts = true;

@@ -1,35 +1,58 @@
 //! The Alertmanager API v2 client: alerts, silences, creating a silence, and the
 //! de-duplication of alerts reported by several Alertmanagers (an HA pair).
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::http::{Body, HttpClient};
-use super::types::{Alert, AlertState, Labels, Matcher, NewSilence, Silence, SourceError};
+use super::types::{
+    Alert, AlertList, AlertState, Labels, Matcher, NewSilence, SharedLabels, Silence, SourceError,
+};
 use crate::config::types::{Defaults, SourceSpec};
 
 #[derive(Debug, Clone)]
 pub struct AmClient {
     http: HttpClient,
     name: String,
+    /// The previous answer's alerts (see [`AlertCache`]), shared by the client's clones.
+    cache: Arc<Mutex<AlertCache>>,
 }
 
 impl AmClient {
     pub fn new(spec: &SourceSpec, defaults: &Defaults) -> Result<Self, SourceError> {
-        Ok(AmClient { http: HttpClient::new(spec, defaults)?, name: spec.name.clone() })
+        Ok(AmClient::from_http(spec.name.clone(), HttpClient::new(spec, defaults)?))
     }
 
     pub fn from_http(name: impl Into<String>, http: HttpClient) -> Self {
-        AmClient { http, name: name.into() }
+        AmClient { http, name: name.into(), cache: Arc::default() }
     }
 
     /// `GET /api/v2/alerts`: active, silenced and inhibited alerts alike; `sources` is this
-    /// Alertmanager's name.
-    pub async fn alerts(&self) -> Result<Vec<Alert>, SourceError> {
+    /// Alertmanager's name. An answer whose alerts are all as before (but for their update
+    /// and end times) is the previous list itself (see [`AlertCache`]).
+    pub async fn alerts(&self) -> Result<AlertList, SourceError> {
         let body = self.http.get("/api/v2/alerts", &[]).await?;
         check(&body)?;
-        parse_alerts(&body.bytes, &self.name)
+        // A poisoned lock only means a panic mid-parse elsewhere: start from an empty cache.
+        let large = body.bytes.len() >= crate::util::memory::LARGE_BODY;
+        let list = {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| {
+                let mut g = p.into_inner();
+                *g = AlertCache::default();
+                g
+            });
+            cache.parse(&body.bytes, &self.name)
+        };
+        if large {
+            drop(body);
+            crate::util::memory::release_freed();
+        }
+        list
     }
 
     /// `GET /api/v2/silences`: active, pending and expired.
@@ -221,13 +244,22 @@ fn state(s: Option<&str>) -> AlertState {
 /// Parses a `GET /api/v2/alerts` body. Also accepts the alerts of `GET /alerts/groups`
 /// when given one group's `alerts` array.
 pub fn parse_alerts(bytes: &[u8], source: &str) -> Result<Vec<Alert>, SourceError> {
+    let mut cache = AlertCache::default();
+    let list = cache.parse(bytes, source)?;
+    drop(cache); // the list's only other holder: unwrapping it then copies nothing
+    Ok(Arc::unwrap_or_clone(list))
+}
+
+/// The full parse of a body: the reference for [`AlertCache::parse`], and what reports an
+/// error's line and column in the body.
+fn parse_alerts_full(bytes: &[u8], source: &str) -> Result<Vec<Alert>, SourceError> {
     let wire: Vec<WireAlert> = super::http::parse_json(bytes)?;
     Ok(wire
         .into_iter()
         .map(|w| Alert {
             fingerprint: w.fingerprint,
-            labels: w.labels,
-            annotations: w.annotations,
+            labels: w.labels.into(),
+            annotations: w.annotations.into(),
             starts_at: w.starts_at,
             ends_at: w.ends_at,
             updated_at: w.updated_at,
@@ -239,6 +271,159 @@ pub fn parse_alerts(bytes: &[u8], source: &str) -> Result<Vec<Alert>, SourceErro
             sources: vec![source.to_string()],
         })
         .collect())
+}
+
+/// One alert of a body, its parts left unparsed (borrowed from the body).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawAlert<'a> {
+    #[serde(borrow)]
+    fingerprint: Cow<'a, str>,
+    #[serde(borrow, default)]
+    labels: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    annotations: Option<&'a RawValue>,
+    #[serde(borrow)]
+    starts_at: Cow<'a, str>,
+    #[serde(borrow, default)]
+    ends_at: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    updated_at: Option<Cow<'a, str>>,
+    #[serde(rename = "generatorURL", borrow, default)]
+    generator_url: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    status: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    receivers: Option<&'a RawValue>,
+}
+
+impl RawAlert<'_> {
+    /// A hash of the alert's label and annotation maps as written (the expensive parts).
+    fn maps_key(&self, state: &RandomState) -> u64 {
+        let mut h = state.build_hasher();
+        self.labels.map(RawValue::get).hash(&mut h);
+        self.annotations.map(RawValue::get).hash(&mut h);
+        h.finish()
+    }
+
+    /// A hash of everything the alert is made of but its update and end times (which
+    /// Alertmanager moves on every re-send of an unchanged alert), given its `maps_key`.
+    fn content_key(&self, maps_key: u64, state: &RandomState) -> u64 {
+        let mut h = state.build_hasher();
+        maps_key.hash(&mut h);
+        self.fingerprint.hash(&mut h);
+        self.status.map(RawValue::get).hash(&mut h);
+        self.receivers.map(RawValue::get).hash(&mut h);
+        self.starts_at.hash(&mut h);
+        self.generator_url.hash(&mut h);
+        h.finish()
+    }
+
+    /// The alert, with `maps` as its label and annotation maps when given (else parsed).
+    /// `None` when a part does not parse (the caller then parses the whole body to report
+    /// where).
+    fn parse(&self, source: &str, maps: Option<(SharedLabels, SharedLabels)>) -> Option<Alert> {
+        fn part<T: serde::de::DeserializeOwned + Default>(raw: Option<&RawValue>) -> Option<T> {
+            match raw {
+                None => Some(T::default()),
+                Some(r) if r.get() == "null" => Some(T::default()),
+                Some(r) => serde_json::from_str(r.get()).ok(),
+            }
+        }
+        let (labels, annotations) = match maps {
+            Some(m) => m,
+            None => (part::<Labels>(self.labels)?.into(), part::<Labels>(self.annotations)?.into()),
+        };
+        let status: WireStatus = part(self.status)?;
+        let receivers: Vec<WireReceiver> = part(self.receivers)?;
+        Some(Alert {
+            fingerprint: self.fingerprint.to_string(),
+            labels,
+            annotations,
+            starts_at: self.starts_at.parse().ok()?,
+            ends_at: time(&self.ends_at)?,
+            updated_at: time(&self.updated_at)?,
+            generator_url: self.generator_url.as_deref().filter(|u| !u.is_empty()).map(str::to_string),
+            state: state(status.state.as_deref()),
+            silenced_by: status.silenced_by,
+            inhibited_by: status.inhibited_by,
+            receivers: receivers.into_iter().map(|r| r.name).collect(),
+            sources: vec![source.to_string()],
+        })
+    }
+}
+
+/// An optional time: `Some(None)` when absent, `None` when present and not a time.
+fn time(s: &Option<Cow<'_, str>>) -> Option<Option<DateTime<Utc>>> {
+    match s {
+        None => Some(None),
+        Some(s) => s.parse().ok().map(Some),
+    }
+}
+
+/// What the previous answer was made of, to parse the next one with less work. Parsing a
+/// body through the cache gives the same alerts as a full parse, except that:
+/// - an answer whose alerts are all as before, in the same order, but for their update and
+///   end times (Alertmanager moves those on every re-send from Prometheus) is the previous
+///   list itself, times included: nothing shown or derived from it changes, so a steady
+///   storm of 10,000 alerts costs a scan of the body, not a parse;
+/// - otherwise an alert whose label and annotation maps are written as before shares them
+///   with the previous answer instead of parsing them again (they are most of an alert's
+///   parsing time and memory).
+#[derive(Debug, Default)]
+pub struct AlertCache {
+    hasher: RandomState,
+    maps: HashMap<String, CachedMaps>,
+    /// The previous answer and the content key of each of its alerts.
+    last: Option<(Vec<u64>, AlertList)>,
+}
+
+#[derive(Debug)]
+struct CachedMaps {
+    key: u64,
+    labels: SharedLabels,
+    annotations: SharedLabels,
+}
+
+impl AlertCache {
+    /// Parses a `GET /api/v2/alerts` body (see [`parse_alerts`]), remembering it for the
+    /// next call. On an error the cache is left as it was.
+    pub fn parse(&mut self, bytes: &[u8], source: &str) -> Result<AlertList, SourceError> {
+        let raw: Vec<RawAlert<'_>> = match super::http::parse_json(bytes) {
+            Ok(raw) => raw,
+            // The full parse says where the body is broken (or, were it more lenient, parses it).
+            Err(_) => return parse_alerts_full(bytes, source).map(Arc::new),
+        };
+        let maps_keys: Vec<u64> = raw.iter().map(|r| r.maps_key(&self.hasher)).collect();
+        let content_keys: Vec<u64> =
+            raw.iter().zip(&maps_keys).map(|(r, k)| r.content_key(*k, &self.hasher)).collect();
+        if let Some((keys, list)) = &self.last
+            && *keys == content_keys
+            && list.first().is_none_or(|a| a.sources.len() == 1 && a.sources[0] == source)
+        {
+            return Ok(list.clone());
+        }
+        let mut next: HashMap<String, CachedMaps> = HashMap::with_capacity(raw.len());
+        let mut out = Vec::with_capacity(raw.len());
+        for (r, &key) in raw.iter().zip(&maps_keys) {
+            let maps = self
+                .maps
+                .get(r.fingerprint.as_ref())
+                .filter(|c| c.key == key)
+                .map(|c| (c.labels.clone(), c.annotations.clone()));
+            let Some(alert) = r.parse(source, maps) else {
+                return parse_alerts_full(bytes, source).map(Arc::new);
+            };
+            let cached =
+                CachedMaps { key, labels: alert.labels.clone(), annotations: alert.annotations.clone() };
+            next.insert(alert.fingerprint.clone(), cached);
+            out.push(alert);
+        }
+        let out = Arc::new(out);
+        self.maps = next;
+        self.last = Some((content_keys, out.clone()));
+        Ok(out)
+    }
 }
 
 #[derive(Deserialize)]
@@ -280,13 +465,20 @@ pub fn parse_silences(bytes: &[u8]) -> Result<Vec<Silence>, SourceError> {
         .collect())
 }
 
+/// Whether no two alerts share a fingerprint (then `dedup` of this one list would only
+/// copy and reorder it).
+pub fn fingerprints_unique(alerts: &[Alert]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(alerts.len());
+    alerts.iter().all(|a| seen.insert(a.fingerprint.as_str()))
+}
+
 /// Merges the alerts of several Alertmanagers by fingerprint. For an alert reported by more
 /// than one, the most recently updated report wins and `sources` lists every Alertmanager
 /// that reported it (in the order given). Output is sorted by start time, then fingerprint.
-pub fn dedup(per_source: &[(String, Vec<Alert>)]) -> Vec<Alert> {
+pub fn dedup<A: AsRef<[Alert]>>(per_source: &[(String, A)]) -> Vec<Alert> {
     let mut merged: BTreeMap<String, Alert> = BTreeMap::new();
     for (source, alerts) in per_source {
-        for a in alerts {
+        for a in alerts.as_ref() {
             match merged.get_mut(&a.fingerprint) {
                 None => {
                     let mut a = a.clone();
@@ -309,4 +501,113 @@ pub fn dedup(per_source: &[(String, Vec<Alert>)]) -> Vec<Alert> {
     let mut out: Vec<Alert> = merged.into_values().collect();
     out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: [&str; 3] = [
+        include_str!("../../tests/fixtures/alertmanager/alerts.json"),
+        include_str!("../../tests/fixtures/alertmanager/alerts-active-only.json"),
+        include_str!("../../tests/fixtures/alertmanager/alerts-silenced-and-inhibited.pretty.json"),
+    ];
+
+    #[test]
+    fn the_cache_parses_like_a_full_parse_first_and_again() {
+        for body in FIXTURES {
+            let full = parse_alerts_full(body.as_bytes(), "am").unwrap();
+            let mut cache = AlertCache::default();
+            assert_eq!(*cache.parse(body.as_bytes(), "am").unwrap(), full);
+            assert_eq!(*cache.parse(body.as_bytes(), "am").unwrap(), full, "second parse, from the cache");
+        }
+        // One cache across different bodies (alerts come and go).
+        let mut cache = AlertCache::default();
+        for body in FIXTURES.iter().chain(FIXTURES.iter().rev()) {
+            assert_eq!(
+                *cache.parse(body.as_bytes(), "am").unwrap(),
+                parse_alerts_full(body.as_bytes(), "am").unwrap()
+            );
+        }
+    }
+
+    fn resend(body: &str, minute: u32) -> String {
+        body.replace(
+            "2026-11-23T01:16:50.507Z\",\"generatorURL",
+            &format!("2026-11-23T01:{minute}:50.507Z\",\"generatorURL"),
+        )
+        .replace(
+            "\"endsAt\":\"2026-11-23T01:21:50.507Z\"",
+            &format!("\"endsAt\":\"2026-11-23T01:{}:50.507Z\"", minute + 5),
+        )
+    }
+
+    #[test]
+    fn a_resend_that_only_moves_times_is_the_previous_list() {
+        let body = FIXTURES[0];
+        let mut cache = AlertCache::default();
+        let first = cache.parse(body.as_bytes(), "am").unwrap();
+        let resent = resend(body, 17);
+        assert_ne!(resent, body);
+        let second = cache.parse(resent.as_bytes(), "am").unwrap();
+        assert!(Arc::ptr_eq(&first, &second), "the same list, not a new parse");
+        let full = parse_alerts_full(resent.as_bytes(), "am").unwrap();
+        assert!(second.iter().zip(&full).all(|(a, b)| a.same_except_times(b)));
+        assert!(full.iter().zip(first.iter()).any(|(a, b)| a.updated_at != b.updated_at), "times did move");
+    }
+
+    #[test]
+    fn a_changed_alert_gives_a_new_list_sharing_the_unchanged_maps() {
+        let body = FIXTURES[0];
+        let mut cache = AlertCache::default();
+        let first = cache.parse(body.as_bytes(), "am").unwrap();
+        let changed = resend(body, 18).replacen("\"silencedBy\":[]", "\"silencedBy\":[\"s-1\"]", 1);
+        let second = cache.parse(changed.as_bytes(), "am").unwrap();
+        assert_eq!(*second, parse_alerts_full(changed.as_bytes(), "am").unwrap(), "times read again too");
+        assert_eq!(second[0].silenced_by, ["s-1"]);
+        for (a, b) in first.iter().zip(second.iter()) {
+            assert!(Arc::ptr_eq(&a.labels, &b.labels), "labels of {} parsed again", a.fingerprint);
+            assert!(Arc::ptr_eq(&a.annotations, &b.annotations));
+        }
+        let reworded = changed.replace("Disk /var on db-1 is 97% full", "Disk /var on db-1 is 99% full");
+        let third = cache.parse(reworded.as_bytes(), "am").unwrap();
+        assert_eq!(*third, parse_alerts_full(reworded.as_bytes(), "am").unwrap());
+        assert_eq!(third[0].annotations["summary"], "Disk /var on db-1 is 99% full");
+        assert!(!Arc::ptr_eq(&second[0].annotations, &third[0].annotations));
+    }
+
+    #[test]
+    fn one_alertmanager_derives_the_same_views_without_dedup() {
+        let spec = crate::config::types::PrioritySpec::default();
+        for body in FIXTURES {
+            let list = parse_alerts(body.as_bytes(), "am").unwrap();
+            assert!(fingerprints_unique(&list));
+            let merged = dedup(&[("am".to_string(), &list[..])]);
+            assert_eq!(
+                crate::derive::alerts::views(&spec, &list),
+                crate::derive::alerts::views(&spec, &merged)
+            );
+        }
+        let mut twice = parse_alerts(FIXTURES[0].as_bytes(), "am").unwrap();
+        twice.push(twice[0].clone());
+        assert!(!fingerprints_unique(&twice));
+    }
+
+    #[test]
+    fn a_bad_body_reports_where_in_the_body_and_keeps_the_cache() {
+        let mut cache = AlertCache::default();
+        let good = cache.parse(FIXTURES[0].as_bytes(), "am").unwrap();
+        for bad in [
+            &FIXTURES[0][..FIXTURES[0].len() / 2],
+            r#"[{"fingerprint":"a","startsAt":"yesterday"}]"#,
+            r#"[{"fingerprint":"a","startsAt":"2026-11-23T01:16:50Z","labels":{"x":1}}]"#,
+            r#"{"not":"a list"}"#,
+        ] {
+            let e = cache.parse(bad.as_bytes(), "am").unwrap_err();
+            assert_eq!(e, parse_alerts_full(bad.as_bytes(), "am").unwrap_err(), "{bad}");
+            assert!(matches!(e, SourceError::BadJson { .. }), "{e:?}");
+        }
+        let again = cache.parse(FIXTURES[0].as_bytes(), "am").unwrap();
+        assert!(Arc::ptr_eq(&good[0].labels, &again[0].labels), "the cache survived the errors");
+    }
 }

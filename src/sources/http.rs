@@ -73,7 +73,7 @@ impl Body {
 }
 
 /// Parses JSON, mapping failures to `SourceError::BadJson { line, column }`.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, SourceError> {
+pub fn parse_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, SourceError> {
     serde_json::from_slice(bytes).map_err(|e| SourceError::BadJson {
         line: e.line(),
         column: e.column(),
@@ -270,7 +270,10 @@ impl HttpClient {
         {
             return Err(SourceError::TooLarge { limit: self.body_limit });
         }
-        let mut bytes = Vec::new();
+        // Sized from Content-Length (within the limit) so that a 5 MB answer is not
+        // copied through doubling buffers.
+        let hint = resp.content_length().map_or(0, |n| n as usize).min(self.body_limit);
+        let mut bytes = Vec::with_capacity(hint);
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(e))? {
             if bytes.len() + chunk.len() > self.body_limit {
                 return Err(SourceError::TooLarge { limit: self.body_limit });

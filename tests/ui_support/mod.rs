@@ -80,11 +80,13 @@ pub fn alert(i: usize, name: &str, prio: Priority, age_s: i64) -> AlertView {
             ("instance", &format!("node-{i}:9100")),
             ("job", "api"),
             ("severity", "critical"),
-        ]),
+        ])
+        .into(),
         annotations: labels(&[
             ("summary", &format!("{name} on node-{i}")),
             ("runbook_url", "runbooks/api.md"),
-        ]),
+        ])
+        .into(),
         sources: vec!["am-a".into()],
         generator_url: Some("http://prom/graph?g0.expr=up".into()),
     }
@@ -220,7 +222,7 @@ pub fn storm() -> Views {
 
 pub fn empty_poll(name: &str, kind: SourceKind, at: DateTime<Utc>) -> PollOutcome {
     let data = match kind {
-        SourceKind::Alertmanager => PollData::Alerts(vec![]),
+        SourceKind::Alertmanager => PollData::Alerts(Default::default()),
         SourceKind::Statuspage => PollData::Status(opsdeck::sources::StatusSummary {
             page_name: name.into(),
             page_url: String::new(),
