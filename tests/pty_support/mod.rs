@@ -72,10 +72,21 @@ pub fn wait_for(
     timeout: Duration,
     ok: impl Fn(&[String], &str) -> bool,
 ) -> Vec<String> {
+    wait_for_at(out, (200, 60), what, timeout, ok)
+}
+
+/// `wait_for` on a screen of `size` (columns, rows).
+pub fn wait_for_at(
+    out: &Arc<Mutex<Vec<u8>>>,
+    size: (usize, usize),
+    what: &str,
+    timeout: Duration,
+    ok: impl Fn(&[String], &str) -> bool,
+) -> Vec<String> {
     let start = Instant::now();
     loop {
         let raw = String::from_utf8_lossy(&out.lock().unwrap()).to_string();
-        let mut s = Screen::new(200, 60);
+        let mut s = Screen::new(size.0, size.1);
         s.feed(&raw);
         let lines = s.lines();
         if ok(&lines, &raw) {
