@@ -1,6 +1,8 @@
 //! The runbook pane through the pure `update`: picker, justification, parameters, the
 //! typed confirmation (wrong text runs nothing, the right text runs), the default No,
-//! discarded type-ahead, Ctrl-C, `q` during a run, wall and read-only refusals.
+//! discarded type-ahead, Ctrl-C, `q` during a run, SIGHUP/SIGTERM during a run (the
+//! running block is interrupted and journaled before quitting), wall and read-only
+//! refusals.
 mod ui_runbook_support;
 
 use opsdeck::model::runbook::{PromptKind, RunbookJob, RunbookMsg};
@@ -209,6 +211,97 @@ fn q_during_a_run_asks_first() {
     assert!(!m.runbook.quit_ask);
     ch(&mut m, 'q');
     assert_eq!(ch(&mut m, 'y'), vec![Effect::Quit]);
+}
+
+/// Acknowledges journal records until the model quits; returns the journaled events.
+fn ack_until_quit(m: &mut opsdeck::model::Model, mut fx: Vec<Effect>) -> Vec<EventKind> {
+    let mut events = Vec::new();
+    for _ in 0..20 {
+        let appends: Vec<EventKind> = machine_fx(&fx)
+            .iter()
+            .filter_map(|f| match f {
+                machine::Effect::AppendJournal(e) => Some(e.event),
+                _ => None,
+            })
+            .collect();
+        if fx.contains(&Effect::Quit) {
+            assert!(appends.is_empty(), "quit only once every record is acknowledged: {fx:?}");
+            return events;
+        }
+        assert_eq!(appends.len(), 1, "one record at a time, then wait: {fx:?}");
+        events.extend(appends);
+        fx = update(m, Msg::Runbook(RunbookMsg::Event(Input::Journaled(Ok(())))));
+    }
+    panic!("never quit; journaled {events:?}");
+}
+
+#[test]
+fn a_signal_while_a_block_runs_interrupts_it_and_quits_once_its_end_is_journaled() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(starts_command(&fx));
+    let fx = update(&mut m, Msg::Shutdown);
+    assert!(!fx.contains(&Effect::Quit), "not while the block runs: {fx:?}");
+    assert_eq!(machine_fx(&fx), vec![machine::Effect::KillCommand], "the same interrupt as Ctrl-C");
+    assert!(m.runbook.status.as_deref().unwrap_or_default().contains("runbook resume"));
+    assert!(update(&mut m, Msg::Shutdown).is_empty(), "a second signal changes nothing");
+    assert!(update(&mut m, Msg::Key(Key::ch('q'))).is_empty(), "keys wait for nothing now");
+    assert!(update(&mut m, Msg::Key(Key::ctrl('c'))).is_empty());
+    // The block ends (interrupted); its end and the step's failure are journaled, then quit.
+    let res = opsdeck::runbook::exec::ExecResult { interrupted: true, signal: Some(2), ..Default::default() };
+    let fx = update(&mut m, Msg::Runbook(RunbookMsg::Event(Input::CommandExited(res))));
+    let events = ack_until_quit(&mut m, fx);
+    assert_eq!(events, vec![EventKind::BlockFinished, EventKind::StepFailed]);
+    assert!(m.runbook.active(), "the run is left unfinished, for `runbook resume`");
+}
+
+#[test]
+fn a_signal_while_a_verify_polls_ends_it_unknown_and_quits_once_journaled() {
+    let text = "---\ntitle: Check\n---\n# Check\n\n## Look\n\n```sh {readonly}\necho looking\n```\n\n\
+                ```promql {verify for=0s timeout=5s}\nup\n```\n";
+    let path = std::path::PathBuf::from("/runbooks/check.md");
+    let f = opsdeck::model::runbook::Found {
+        path: path.clone(),
+        runbook: Ok(opsdeck::runbook::parse_str(text, &path).unwrap()),
+        defaults: vec![],
+    };
+    let mut m = model(Mode::Live, false, false);
+    ch(&mut m, 'r');
+    update(&mut m, Msg::Runbook(RunbookMsg::Found(Ok(vec![f]))));
+    let fx = key(&mut m, KeyCode::Enter);
+    assert!(matches!(fx.as_slice(), [Effect::Runbook(RunbookJob::Prepare(_))]), "{fx:?}");
+    let ready = RunbookMsg::Ready {
+        run_id: "20261123T031400Z-check-abcd".into(),
+        operator: operator(),
+        journal: Ok(std::path::PathBuf::from("/state/runs/20261123T031400Z-check-abcd.jsonl")),
+        simulator: false,
+    };
+    let fx = update(&mut m, Msg::Runbook(ready));
+    settle(&mut m, fx);
+    assert!(starts_command(&press(&mut m, KeyCode::Enter)));
+    let fx = update(&mut m, Msg::Runbook(RunbookMsg::Event(Input::CommandExited(exited(0)))));
+    let fx = settle(&mut m, fx);
+    assert!(fx.iter().any(|f| matches!(f, machine::Effect::StartVerify { .. })), "{fx:?}");
+    assert!(matches!(phase(&m), Phase::Verifying { .. }));
+    let fx = update(&mut m, Msg::Shutdown);
+    let events = ack_until_quit(&mut m, fx);
+    assert_eq!(events.first(), Some(&EventKind::VerifyFinished), "{events:?}");
+    assert!(!events.contains(&EventKind::RunFinished), "{events:?}");
+    assert!(m.runbook.active());
+}
+
+#[test]
+fn a_signal_while_waiting_for_the_operator_quits_at_once_and_leaves_the_run_open() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    assert_eq!(update(&mut m, Msg::Shutdown), vec![Effect::Quit]);
+    assert!(m.runbook.active());
+    // The confirmation dialog open: nothing ran, nothing to stop.
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    to_dialog(&mut m);
+    assert_eq!(update(&mut m, Msg::Shutdown), vec![Effect::Quit]);
 }
 
 #[test]

@@ -49,6 +49,12 @@ pub struct RunOptions {
 const CHANNEL: usize = 1024;
 /// At most this many messages are applied before a draw.
 const BATCH: usize = 512;
+/// Leaving on a signal with a block running: how long the block may take to end and its
+/// end to be journaled (it gets SIGINT, then SIGKILL after the executor's grace).
+const LEAVE_LIMIT: Duration = Duration::from_secs(crate::runbook::exec::KILL_GRACE.as_secs() + 3);
+/// At exit, how long the runbook edge may take to finish the jobs it was given (journal
+/// records in flight) and flush a closed run's webhook posts.
+const EDGE_FLUSH: Duration = Duration::from_secs(2);
 
 /// Themes in cycle order, colourless when NO_COLOR is set (and not empty).
 pub fn themes() -> Vec<Theme> {
@@ -116,20 +122,46 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     spawn_signals(tx.clone())?;
     pollers::start(&model.config, tx.clone());
     let observe = incidents::start(model.policy.clone(), tx.clone());
-    let runbooks = runbook::start(&model.config, tx.clone());
+    let (runbooks, edge) = runbook::start(&model.config, tx.clone());
     let store = crate::incident::Store::from_env();
     let effects_tx = tx.clone();
     drop(tx);
 
     let mut batch = Vec::with_capacity(BATCH);
+    // Set when a signal arrived with a block running: the loop ends then at the latest.
+    let mut leave_by: Option<tokio::time::Instant> = None;
+    let mut left_early = false;
+    // Once drawing failed (the terminal went away), the screen is not drawn again.
+    let mut screen_gone = false;
     'run: loop {
-        if model.take_dirty() {
+        if model.take_dirty() && !screen_gone {
             let theme = &themes[model.theme_index.min(themes.len() - 1)];
-            term.draw(|f| ui::render(&model, theme, f)).context("drawing")?;
-            model.runbook.drawn();
+            match term.draw(|f| ui::render(&model, theme, f)) {
+                Ok(_) => model.runbook.drawn(),
+                // Without a run, as before: the error ends opsdeck.
+                Err(e) if !model.runbook.active() => return Err(e).context("drawing"),
+                // The terminal is gone with a run in progress: leave as on SIGHUP, so the
+                // running block is stopped and journaled instead of left behind.
+                Err(_) => {
+                    screen_gone = true;
+                    batch.push(Input::Msg(Msg::Shutdown));
+                }
+            }
         }
-        if rx.recv_many(&mut batch, BATCH).await == 0 {
-            break;
+        if batch.is_empty() {
+            let n = match leave_by {
+                Some(by) => tokio::select! {
+                    n = rx.recv_many(&mut batch, BATCH) => n,
+                    _ = tokio::time::sleep_until(by) => {
+                        left_early = true;
+                        break;
+                    }
+                },
+                None => rx.recv_many(&mut batch, BATCH).await,
+            };
+            if n == 0 {
+                break;
+            }
         }
         for ev in batch.drain(..) {
             let msg = match ev {
@@ -170,10 +202,47 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
                     ),
                 }
             }
+            if model.runbook.leaving.is_some() && leave_by.is_none() {
+                leave_by = Some(tokio::time::Instant::now() + LEAVE_LIMIT);
+            }
         }
     }
-    drop(term);
+    // The edge performs its jobs in order: a closed run's webhook posts are flushed and
+    // any journal record still in flight is written before opsdeck exits (bounded).
+    if model.runbook.run.is_some() {
+        let _ = runbooks.send(crate::model::runbook::RunbookJob::Close);
+    }
+    drop(runbooks);
+    let _ = tokio::time::timeout(EDGE_FLUSH, edge).await;
+    // ratatui's drop shows the cursor and, when that fails (the terminal hung up), prints
+    // to stderr, which panics on a dead terminal: show it here and skip that drop then.
+    if term.show_cursor().is_ok() {
+        drop(term);
+    } else {
+        std::mem::forget(term);
+    }
     drop(guard);
+    if let Some(leaving) = model.runbook.leaving.as_ref()
+        && let Some(run) = model.runbook.run.as_ref().filter(|_| model.runbook.active())
+    {
+        let id = &run.machine.options().run_id;
+        let what = if left_early {
+            format!(
+                "the running step did not end within {}s, its end may not be journaled; ",
+                LEAVE_LIMIT.as_secs()
+            )
+        } else if leaving.stopped {
+            "the running step was stopped and its end journaled; ".to_string()
+        } else {
+            String::new()
+        };
+        // The terminal may be gone: a failed write is not an error.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "opsdeck: signal: {what}run {id} is unfinished: continue it with `opsdeck runbook resume {id}`"
+        );
+    }
     Ok(0)
 }
 

@@ -20,12 +20,16 @@ use crate::runbook::{cli as rbcli, load};
 
 use super::Input as AppInput;
 
-/// Starts the edge task; returns where the loop sends jobs.
-pub fn start(config: &Config, tx: mpsc::Sender<AppInput>) -> mpsc::UnboundedSender<RunbookJob> {
+/// Starts the edge task; returns where the loop sends jobs, and the task (it ends once
+/// the job sender is dropped and every job sent before was performed).
+pub fn start(
+    config: &Config,
+    tx: mpsc::Sender<AppInput>,
+) -> (mpsc::UnboundedSender<RunbookJob>, tokio::task::JoinHandle<()>) {
     let (jtx, jrx) = mpsc::unbounded_channel();
     let config = config.clone();
-    tokio::spawn(run(config, jrx, tx));
-    jtx
+    let task = tokio::spawn(run(config, jrx, tx));
+    (jtx, task)
 }
 
 struct Active {

@@ -38,7 +38,8 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
-        eprintln!("opsdeck: internal error; the terminal was restored");
+        // Not `eprintln!`: it panics when the terminal is gone (a panic in the hook aborts).
+        let _ = writeln!(std::io::stderr(), "opsdeck: internal error; the terminal was restored");
         std::process::exit(101);
     }));
 }

@@ -172,6 +172,22 @@ pub struct RunbookUi {
     pub dialog_scroll: usize,
     /// Waiting for the edge (discovery, loading, journal).
     pub busy: Option<String>,
+    /// A signal asked opsdeck to leave while a run was active: the running block (or
+    /// verify) is being interrupted and its end journaled before `Effect::Quit`.
+    pub leaving: Option<Leaving>,
+}
+
+/// Leaving on a signal (SIGHUP, SIGTERM) with a run in progress, as plain mode does: the
+/// running block's process group is interrupted like Ctrl-C, its end is journaled, then
+/// opsdeck quits and the run stays unfinished (`opsdeck runbook resume` continues it).
+/// The app bounds the wait; the model only says when it is over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Leaving {
+    /// The `(step, block)` the interrupt was sent to (a block that ended just before the
+    /// interrupt may start the next read-only one: that one is interrupted too).
+    pub interrupted: Option<(usize, usize)>,
+    /// A block or a verify was running and was interrupted.
+    pub stopped: bool,
 }
 
 impl RunbookUi {
@@ -288,8 +304,67 @@ fn set_focus_runbook(m: &mut Model) {
     m.focus = Pane::Runbook;
 }
 
+/// SIGTERM, SIGHUP or SIGINT: quit at once, unless a run is in progress. Then a running
+/// block is interrupted first (its process group only) and `Effect::Quit` comes once its
+/// end is journaled; a run waiting for the operator (ready, confirmation, failed) is left
+/// at once. Either way the run stays unfinished, for `opsdeck runbook resume`.
+pub fn on_shutdown(m: &mut Model) -> Vec<Effect> {
+    if m.runbook.leaving.is_some() {
+        // Already leaving; the app bounds the wait.
+        return Vec::new();
+    }
+    if !m.runbook.active() {
+        return vec![Effect::Quit];
+    }
+    m.runbook.leaving = Some(Leaving::default());
+    m.runbook.quit_ask = false;
+    m.runbook.status = Some(
+        "signal: stopping the running step (its process group only), then leaving; \
+         `opsdeck runbook resume` continues the run"
+            .into(),
+    );
+    m.mark_dirty();
+    settle_leaving(m)
+}
+
+/// While leaving: interrupts what runs, waits for the journal, then quits.
+fn settle_leaving(m: &mut Model) -> Vec<Effect> {
+    let Some(leaving) = m.runbook.leaving.as_mut() else { return Vec::new() };
+    let Some(run) = m.runbook.run.as_ref() else { return vec![Effect::Quit] };
+    if run.machine.awaiting_journal() {
+        return Vec::new();
+    }
+    match run.machine.phase().clone() {
+        Phase::Running { step, block } => {
+            if leaving.interrupted == Some((step, block)) {
+                // Interrupted; waiting for it to exit.
+                return Vec::new();
+            }
+            leaving.interrupted = Some((step, block));
+            leaving.stopped = true;
+            feed(m, Input::Interrupt)
+        }
+        Phase::Verifying { .. } => {
+            // Ends the verify at once (unknown) and journals it.
+            leaving.stopped = true;
+            let mut fx = feed(m, Input::Interrupt);
+            fx.extend(settle_leaving(m));
+            fx
+        }
+        _ => vec![Effect::Quit],
+    }
+}
+
 /// Messages from the edge.
 pub fn on_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
+    let mut fx = edge_msg(m, msg);
+    if m.runbook.leaving.is_some() {
+        fx.extend(settle_leaving(m));
+    }
+    fx
+}
+
+fn edge_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
     m.mark_dirty();
     match msg {
         RunbookMsg::Found(r) => {
@@ -527,6 +602,10 @@ fn push_log(run: &mut Run, line: String) {
 
 /// Keys, before the keymap: returns `Some` when the runbook UI took the key.
 pub fn on_key(m: &mut Model, k: Key) -> Option<Vec<Effect>> {
+    if m.runbook.leaving.is_some() {
+        // Leaving on a signal: the step is being stopped; keys wait for nothing.
+        return Some(Vec::new());
+    }
     let ctrl_c = k.ctrl && k.code == KeyCode::Char('c');
     if m.runbook.status.take().is_some() {
         m.mark_dirty();

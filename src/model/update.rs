@@ -29,7 +29,8 @@ pub enum Msg {
     Incidents(crate::incident::IncidentBook),
     /// An incident action or silence performed by the app: the status line's text.
     ActionDone(Result<String, String>),
-    /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
+    /// SIGTERM, SIGHUP or SIGINT: leave cleanly (a running runbook block is stopped and
+    /// its end journaled first, see `runbook::on_shutdown`).
     Shutdown,
     /// The runbook edge answered (see `model::runbook`).
     Runbook(super::runbook::RunbookMsg),
@@ -108,7 +109,7 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
             refresh_time(m);
         }
         Msg::ActionDone(r) => super::incident_actions::done(m, r),
-        Msg::Shutdown => return vec![Effect::Quit],
+        Msg::Shutdown => return super::runbook::on_shutdown(m),
         Msg::Runbook(r) => return super::runbook::on_msg(m, r),
     }
     Vec::new()
