@@ -181,6 +181,22 @@ fn keys_typed_before_the_dialog_was_drawn_are_discarded() {
 }
 
 #[test]
+fn ctrl_c_while_editing_the_alert_filter_interrupts_the_running_step_not_opsdeck() {
+    let mut m = model(Mode::Live, false, false);
+    ready_run(&mut m);
+    let fx = press(&mut m, KeyCode::Enter);
+    assert!(starts_command(&fx));
+    update(&mut m, Msg::Key(Key::ch('4')));
+    update(&mut m, Msg::Key(Key::ch('/')));
+    update(&mut m, Msg::Key(Key::ch('d')));
+    assert!(m.filter_edit.is_some(), "editing the filter");
+    let fx = update(&mut m, Msg::Key(Key::ctrl('c')));
+    assert!(!fx.contains(&Effect::Quit), "{fx:?}");
+    assert!(machine_fx(&fx).contains(&machine::Effect::KillCommand), "{fx:?}");
+    assert!(m.filter_edit.is_none(), "the edit is left");
+}
+
+#[test]
 fn ctrl_c_interrupts_the_running_step_not_opsdeck() {
     let mut m = model(Mode::Live, false, false);
     ready_run(&mut m);

@@ -26,17 +26,25 @@ fn run(policy: Policy, alerts_rx: std_mpsc::Receiver<Vec<AlertView>>, tx: mpsc::
     let store = Store::from_env();
     let mut watch: Option<Watch> = None;
     let mut first = true;
+    // Alert views whose observation could not be stored (unwritable or full state dir):
+    // observed again every second until it succeeds, not only when the alerts next change.
+    let mut unstored: Option<Vec<AlertView>> = None;
     loop {
         let alerts = match alerts_rx.recv_timeout(Duration::from_secs(1)) {
             Ok(a) => {
                 // Only the latest views matter.
                 Some(alerts_rx.try_iter().last().unwrap_or(a))
             }
-            Err(std_mpsc::RecvTimeoutError::Timeout) => None,
+            Err(std_mpsc::RecvTimeoutError::Timeout) => unstored.take(),
             Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        // Store errors (unwritable state dir) leave the pane as it was; the CLI reports them.
-        let _ = action::observe(&store, &policy, alerts.as_deref(), chrono::Utc::now());
+        // Store errors leave the pane as it was (the CLI reports them); the views are kept
+        // for the next try.
+        if action::observe(&store, &policy, alerts.as_deref(), chrono::Utc::now()).is_err() {
+            unstored = alerts.or(unstored);
+        } else {
+            unstored = None;
+        }
         let changed = match watch.as_mut() {
             Some(w) => w.refresh().unwrap_or(false),
             None => {

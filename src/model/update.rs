@@ -162,14 +162,18 @@ fn set_focus(m: &mut Model, p: Pane) {
 }
 
 fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
-    if let Some(text) = m.filter_edit.as_mut() {
+    let ctrl_c = k.ctrl && k.code == KeyCode::Char('c');
+    if ctrl_c && m.filter_edit.take().is_some() {
+        // Ctrl-C leaves the filter edit and then means what it means everywhere: interrupt
+        // a running step (not opsdeck), else quit.
+        m.dirty = true;
+    } else if let Some(text) = m.filter_edit.as_mut() {
         match k.code {
             KeyCode::Esc => m.filter_edit = None,
             KeyCode::Enter => m.filter = m.filter_edit.take().unwrap_or_default(),
             KeyCode::Backspace => {
                 text.pop();
             }
-            KeyCode::Char('c') if k.ctrl => return vec![Effect::Quit],
             KeyCode::Char(c) if !k.ctrl && !k.alt => text.push(c),
             _ => return Vec::new(),
         }
