@@ -297,3 +297,24 @@ fn a_resend_that_only_moves_alert_times_is_not_derived_but_a_changed_alert_is() 
     update_with(&mut m, Msg::Polled(am_poll(&mut cache, t0() + Duration::seconds(20), &changed)), counted);
     assert_eq!(DERIVED.load(std::sync::atomic::Ordering::SeqCst), 1, "a changed annotation is derived");
 }
+
+#[test]
+fn a_metrics_poll_keeps_the_alert_views_and_changes_only_the_others() {
+    let mut m = fresh();
+    let alerts_before = m.views.alerts.clone();
+    let feed_before = m.feed.clone();
+    fn other(_: &Model) -> Views {
+        let mut v = views();
+        v.alerts.clear(); // not asked for on a metrics poll: must be ignored
+        v.health.truncate(1);
+        v
+    }
+    let mut p = empty_poll("prod", SourceKind::Prometheus, t0() + Duration::seconds(5));
+    let Ok(opsdeck::sources::PollData::Metrics(mp)) = &mut p.result else { panic!() };
+    mp.range.insert("new data".into(), Ok(vec![])); // differs from the previous answer
+    update_with(&mut m, Msg::Polled(p), other);
+    assert_eq!(m.views.alerts, alerts_before, "alert views kept");
+    assert_eq!(m.feed, feed_before);
+    assert_eq!(m.views.health.len(), 1, "the other views replaced");
+    assert!(m.is_dirty());
+}

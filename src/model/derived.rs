@@ -7,7 +7,7 @@ use crate::sources::{MetricsPoll, PollData, StatusSummary, alertmanager};
 use super::state::{Model, Views};
 
 /// Recomputes every view from the latest good data of every source (the alert views only
-/// when `m.derive_alerts`; otherwise the current ones are kept). Called on new data only,
+/// when `m.derive_alerts`; otherwise they are left empty and the current ones are kept). Called on new data only,
 /// never per frame.
 pub fn compute(m: &Model) -> Views {
     let mut metrics: BTreeMap<String, MetricsPoll> = BTreeMap::new();
@@ -36,7 +36,8 @@ pub fn compute(m: &Model) -> Views {
             _ => derive::alerts::views(&m.config.priority, &alertmanager::dedup(&alerts)),
         }
     } else {
-        m.views.alerts.clone()
+        // Not asked for: `Model::set_views` keeps the current alert views.
+        Vec::new()
     };
     Views {
         health: derive::health::rows(&m.config, &metrics),

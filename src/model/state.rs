@@ -203,30 +203,39 @@ impl Model {
         self.filter_edit.as_deref().unwrap_or(&self.filter)
     }
 
-    /// Replaces the derived views (after new data) and rebuilds the feed. Marks dirty only
-    /// when they differ; returns whether they did.
-    pub fn set_views(&mut self, views: Views, seen_at: DateTime<Utc>) -> bool {
-        let first_alerts = self.last_look.is_none() && self.pane_has_data(Pane::Alerts);
-        for a in &views.alerts {
-            self.first_seen.entry(a.fingerprint.clone()).or_insert(seen_at);
+    /// Replaces the derived views (after new data); rebuilds the feed when the alert views
+    /// changed. With `alerts_derived` false (a metrics or status poll) the alerts in `views`
+    /// are ignored and the current ones stay: moved, not copied or compared. Marks dirty
+    /// only when something differs; returns whether it did.
+    pub fn set_views(&mut self, mut views: Views, seen_at: DateTime<Utc>, alerts_derived: bool) -> bool {
+        if !alerts_derived {
+            views.alerts = std::mem::take(&mut self.views.alerts);
         }
-        if first_alerts {
+        if self.last_look.is_none() && self.pane_has_data(Pane::Alerts) {
             // The first answer is the baseline: nothing in it is "new".
             self.last_look = Some(seen_at);
         }
-        if views == self.views {
-            return false;
-        }
-        let alerts_changed = views.alerts != self.views.alerts;
+        let alerts_changed = alerts_derived && views.alerts != self.views.alerts;
+        let others_changed = views.health != self.views.health
+            || views.community != self.views.community
+            || views.moderation != self.views.moderation
+            || views.status != self.views.status;
         self.views = views;
         if alerts_changed {
+            for a in &self.views.alerts {
+                if !self.first_seen.contains_key(&a.fingerprint) {
+                    self.first_seen.insert(a.fingerprint.clone(), seen_at);
+                }
+            }
             // A set, not a scan per entry: linear in the number of alerts.
             let live: std::collections::HashSet<&str> =
                 self.views.alerts.iter().map(|a| a.fingerprint.as_str()).collect();
             self.first_seen.retain(|fp, _| live.contains(fp.as_str()));
+            self.rebuild_feed();
+        } else if others_changed {
+            self.dirty = true;
         }
-        self.rebuild_feed();
-        true
+        alerts_changed || others_changed
     }
 
     fn pane_has_data(&self, pane: Pane) -> bool {

@@ -142,7 +142,7 @@ fn on_poll(m: &mut Model, o: PollOutcome, derive: Deriver) -> Vec<Effect> {
         m.derive_alerts = alerts;
         let views = derive(m);
         m.derive_alerts = true;
-        if m.set_views(views, o.taken_at) && alerts {
+        if m.set_views(views, o.taken_at, alerts) && alerts {
             effects.push(Effect::ObserveAlerts(m.views.alerts.clone()));
         }
     }
