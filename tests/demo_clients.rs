@@ -133,7 +133,7 @@ async fn alerts_silences_and_statuspages_through_the_clients() {
     assert_eq!(alerts.iter().filter(|a| a.name().starts_with("SyntheticCheck")).count(), 3);
     let gw = alerts.iter().find(|a| a.name() == "GatewayWebSocketFailures").expect("firing");
     assert_eq!(gw.state, AlertState::Active);
-    assert_eq!(gw.annotations["runbook"], "runbooks/gateway-overload.md");
+    assert_eq!(&gw.annotations["runbook"], "runbooks/gateway-overload.md");
     assert!(gw.starts_at < now && gw.starts_at > t0());
     assert_eq!(gw.sources, vec![config::AM_NAME.to_string()]);
 

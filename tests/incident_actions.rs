@@ -25,10 +25,8 @@ fn alert(fp: &str, name: &str, starts_at: DateTime<Utc>) -> AlertView {
         silenced: false,
         inhibited: false,
         starts_at,
-        labels: std::sync::Arc::new([("alertname".to_string(), name.to_string())].into()),
-        annotations: std::sync::Arc::new(
-            [("summary".to_string(), "Disk /var on db-1 is 97% full".to_string())].into(),
-        ),
+        labels: [("alertname".to_string(), name.to_string())].into_iter().collect(),
+        annotations: [("summary", "Disk /var on db-1 is 97% full")].into_iter().collect(),
         sources: vec!["am-a".into()],
         generator_url: None,
     }

@@ -37,7 +37,7 @@ fn view(a: &Alert, spec: &PrioritySpec) -> AlertView {
     let priority = a
         .labels
         .get(&spec.label)
-        .and_then(|p| Priority::parse(p))
+        .and_then(Priority::parse)
         .or_else(|| {
             a.labels.get(&spec.severity_label).and_then(|s| spec.map.get(s)).and_then(|p| Priority::parse(p))
         })
@@ -61,7 +61,7 @@ fn view(a: &Alert, spec: &PrioritySpec) -> AlertView {
 /// The alerts carrying `testid`, as the data layer's client returns them.
 async fn fetch(am: &AmClient, testid: &str) -> Vec<Alert> {
     let all = am.alerts().await.expect("GET /api/v2/alerts");
-    all.iter().filter(|a| a.labels.get("testid").map(String::as_str) == Some(testid)).cloned().collect()
+    all.iter().filter(|a| a.labels.get("testid") == Some(testid)).cloned().collect()
 }
 
 fn unique(prefix: &str) -> String {

@@ -27,8 +27,8 @@ fn alert(fp: &str, name: &str, priority: Priority, starts_at: DateTime<Utc>) -> 
         silenced: false,
         inhibited: false,
         starts_at,
-        labels: std::sync::Arc::new([("alertname".to_string(), name.to_string())].into()),
-        annotations: std::sync::Arc::new([("summary".to_string(), format!("{name} summary"))].into()),
+        labels: [("alertname".to_string(), name.to_string())].into_iter().collect(),
+        annotations: [("summary".to_string(), format!("{name} summary"))].into_iter().collect(),
         sources: vec!["am".into()],
         generator_url: None,
     }

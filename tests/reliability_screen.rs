@@ -25,12 +25,10 @@ fn hostile_views() -> Views {
     let mut v = views();
     let a = &mut v.alerts[0];
     a.alertname = format!("HighErrorRate{OSC52}{RLO}");
-    std::sync::Arc::make_mut(&mut a.labels).insert("alertname".into(), a.alertname.clone());
-    std::sync::Arc::make_mut(&mut a.labels).insert("pod".into(), format!("{}{CLEAR}", "x".repeat(100_000)));
-    std::sync::Arc::make_mut(&mut a.annotations)
-        .insert("summary".into(), format!("Errors{TITLE} on api{CLEAR}{C1}now"));
-    std::sync::Arc::make_mut(&mut a.annotations)
-        .insert("description".into(), format!("line one\r\nline two{OSC52}\n{RLO}line three"));
+    a.labels.insert("alertname".into(), a.alertname.clone());
+    a.labels.insert("pod".into(), format!("{}{CLEAR}", "x".repeat(100_000)));
+    a.annotations.insert("summary".into(), format!("Errors{TITLE} on api{CLEAR}{C1}now"));
+    a.annotations.insert("description".into(), format!("line one\r\nline two{OSC52}\n{RLO}line three"));
     v.status[0].description = format!("Degraded{CLEAR}");
     v.status[0].incidents[0].latest_update = Some(format!("Investigating{OSC52}{TITLE}"));
     v

@@ -333,7 +333,7 @@ fn alertmanager_alerts() {
         disk.ends_at,
         Some(Utc.with_ymd_and_hms(2026, 11, 23, 1, 21, 50).unwrap() + chrono::Duration::milliseconds(507))
     );
-    assert_eq!(disk.annotations["runbook_url"], "https://runbooks.example.com/disk-full");
+    assert_eq!(&disk.annotations["runbook_url"], "https://runbooks.example.com/disk-full");
     assert_eq!(
         disk.generator_url.as_deref(),
         Some("http://prometheus.example.com/graph?g0.expr=node_filesystem_avail_bytes+%3C+0.03")
@@ -348,7 +348,7 @@ fn alertmanager_alerts() {
     assert_eq!(inhibited.inhibited_by, vec!["58b5a90f31e111e0"]);
     assert!(inhibited.silenced_by.is_empty());
     assert_eq!(a[3].name(), "ObsTestServerErrors");
-    assert_eq!(a[3].labels["severity"], "warning");
+    assert_eq!(&a[3].labels["severity"], "warning");
 }
 
 #[test]
@@ -373,7 +373,7 @@ fn alertmanager_alert_variants() {
     assert!(active.iter().all(|a| a.state == AlertState::Active));
     let filtered = alerts("alerts-filtered.json");
     assert_eq!(filtered.len(), 1);
-    assert_eq!(filtered[0].labels["team"], "storage");
+    assert_eq!(&filtered[0].labels["team"], "storage");
 
     let grouped = alertmanager::parse_alert_groups(&read("alertmanager/alert-groups.json"), "am-a").unwrap();
     let mut fps: Vec<_> = grouped.iter().map(|a| a.fingerprint.clone()).collect();
@@ -461,12 +461,12 @@ fn alertmanager_dedup_merges_replicas() {
     let mut b = alerts("alerts-active-only.json");
     // Replica b saw the DiskFull alert later, with another annotation.
     b[0].updated_at = b[0].updated_at.map(|t| t + chrono::Duration::seconds(5));
-    std::sync::Arc::make_mut(&mut b[0].annotations).insert("summary".into(), "newer".into());
+    b[0].annotations.insert("summary".into(), "newer".into());
     let merged = alertmanager::dedup(&[("am-a".into(), a.clone()), ("am-b".into(), b)]);
     assert_eq!(merged.len(), 4);
     let disk = merged.iter().find(|x| x.fingerprint == "58b5a90f31e111e0").unwrap();
     assert_eq!(disk.sources, vec!["am-a", "am-b"]);
-    assert_eq!(disk.annotations["summary"], "newer", "the latest update wins");
+    assert_eq!(&disk.annotations["summary"], "newer", "the latest update wins");
     let silenced = merged.iter().find(|x| x.fingerprint == "cdd96d98a3e0451b").unwrap();
     assert_eq!(silenced.sources, vec!["am-a"]);
     let obs = merged.iter().find(|x| x.fingerprint == "d4a6db4830a6998e").unwrap();

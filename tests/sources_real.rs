@@ -316,12 +316,7 @@ fn unique() -> String {
 }
 
 async fn find(c: &AmClient, id: &str) -> Option<Alert> {
-    c.alerts()
-        .await
-        .unwrap()
-        .iter()
-        .find(|a| a.labels.get("opsdeck_test").map(String::as_str) == Some(id))
-        .cloned()
+    c.alerts().await.unwrap().iter().find(|a| a.labels.get("opsdeck_test") == Some(id)).cloned()
 }
 
 #[tokio::test]
@@ -350,8 +345,8 @@ async fn alertmanager_alert_round_trip_and_silence() {
     assert_eq!(got.name(), "OpsdeckWireTest");
     assert_eq!(got.state, AlertState::Active);
     assert_eq!(got.starts_at, starts);
-    assert_eq!(got.labels["severity"], "critical");
-    assert_eq!(got.annotations["summary"], "wire test alert");
+    assert_eq!(&got.labels["severity"], "critical");
+    assert_eq!(&got.annotations["summary"], "wire test alert");
     assert_eq!(got.generator_url.as_deref(), Some("http://prometheus.example.com/graph?g0.expr=up&g0.tab=1"));
     assert_eq!(got.receivers, vec!["default"]);
     assert_eq!(got.sources, vec!["am-a"]);
@@ -455,8 +450,8 @@ async fn prometheus_rule_alert_reaches_alertmanager_with_its_generator_url() {
         c.alerts().await.unwrap().iter().find(|a| a.name() == "ObsTestServerErrors").cloned()
     })
     .await;
-    assert_eq!(a.labels["severity"], "warning");
-    assert_eq!(a.labels["code"], "500");
-    assert_eq!(a.annotations["summary"], "api returned 5xx responses");
+    assert_eq!(&a.labels["severity"], "warning");
+    assert_eq!(&a.labels["code"], "500");
+    assert_eq!(&a.annotations["summary"], "api returned 5xx responses");
     assert!(a.generator_url.as_deref().unwrap().contains("/graph?g0.expr="), "{a:?}");
 }

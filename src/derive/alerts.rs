@@ -1,13 +1,13 @@
 //! Alert priority (DESIGN.md section 2) and the feed order.
 use super::types::{AlertView, Priority};
 use crate::config::PrioritySpec;
-use crate::sources::{Alert, Labels};
+use crate::sources::{Alert, LabelSet};
 
 /// A `priority` label (the spec's `label`) holding P0..P3 wins; else the severity label
 /// looked up in `map` (exact key first, then ignoring case); else `default` (P3 if that is
 /// not a priority either).
-pub fn priority(spec: &PrioritySpec, labels: &Labels) -> Priority {
-    if let Some(p) = labels.get(&spec.label).and_then(|v| Priority::parse(v)) {
+pub fn priority(spec: &PrioritySpec, labels: &LabelSet) -> Priority {
+    if let Some(p) = labels.get(&spec.label).and_then(Priority::parse) {
         return p;
     }
     if let Some(sev) = labels.get(&spec.severity_label) {
@@ -56,7 +56,7 @@ mod tests {
     use crate::sources::AlertState;
     use chrono::{TimeZone, Utc};
 
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
+    fn labels(pairs: &[(&str, &str)]) -> LabelSet {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
@@ -101,7 +101,7 @@ mod tests {
     fn alert(fp: &str, sev: &str, minute: u32) -> Alert {
         Alert {
             fingerprint: fp.into(),
-            labels: labels(&[("alertname", fp), ("severity", sev)]).into(),
+            labels: labels(&[("alertname", fp), ("severity", sev)]),
             annotations: Default::default(),
             starts_at: Utc.with_ymd_and_hms(2026, 11, 23, 1, minute, 0).unwrap(),
             ends_at: None,

@@ -329,7 +329,7 @@ pub fn opens_incident(a: &AlertView) -> bool {
 }
 
 fn summary_of(a: &AlertView) -> String {
-    a.annotations.get("summary").or_else(|| a.annotations.get("description")).cloned().unwrap_or_default()
+    a.annotations.get("summary").or_else(|| a.annotations.get("description")).unwrap_or_default().to_string()
 }
 
 /// Applies one fresh Alertmanager poll to the book (see the module contracts). Returns

@@ -33,7 +33,12 @@ pub fn silence_for(
         matchers: alert
             .labels
             .iter()
-            .map(|(k, v)| Matcher { name: k.clone(), value: v.clone(), is_regex: false, is_equal: true })
+            .map(|(k, v)| Matcher {
+                name: k.to_string(),
+                value: v.to_string(),
+                is_regex: false,
+                is_equal: true,
+            })
             .collect(),
         starts_at: now,
         ends_at,

@@ -66,7 +66,7 @@ fn label<'a>(a: &'a AlertView, l: &str) -> Option<&'a str> {
     if l == "priority" {
         return Some(a.priority.as_str());
     }
-    a.labels.get(l).map(String::as_str)
+    a.labels.get(l)
 }
 
 fn contains_ci(hay: &str, lower_needle: &str) -> bool {

@@ -259,7 +259,7 @@ pub fn open_from_alert(m: &mut Model) -> Vec<Effect> {
         m.runbook.status = Some("open an alert first (Enter on the alert feed)".into());
         return Vec::new();
     };
-    let name = ["runbook", "runbook_url"].iter().find_map(|k| a.annotations.get(*k).cloned());
+    let name = ["runbook", "runbook_url"].iter().find_map(|k| a.annotations.get(k).map(str::to_string));
     let Some(name) = name else {
         m.runbook.status = Some(format!("alert {} has no runbook annotation", a.alertname));
         return Vec::new();

@@ -599,6 +599,7 @@ pub fn dedup<A: AsRef<[Alert]>>(per_source: &[(String, A)]) -> Vec<Alert> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::LabelSet;
 
     const FIXTURES: [&str; 3] = [
         include_str!("../../tests/fixtures/alertmanager/alerts.json"),
@@ -659,14 +660,14 @@ mod tests {
         assert_eq!(*second, parse_alerts_full(changed.as_bytes(), "am").unwrap(), "times read again too");
         assert_eq!(second[0].silenced_by, ["s-1"]);
         for (a, b) in first.iter().zip(second.iter()) {
-            assert!(Arc::ptr_eq(&a.labels, &b.labels), "labels of {} parsed again", a.fingerprint);
-            assert!(Arc::ptr_eq(&a.annotations, &b.annotations));
+            assert!(LabelSet::ptr_eq(&a.labels, &b.labels), "labels of {} parsed again", a.fingerprint);
+            assert!(LabelSet::ptr_eq(&a.annotations, &b.annotations));
         }
         let reworded = changed.replace("Disk /var on db-1 is 97% full", "Disk /var on db-1 is 99% full");
         let third = cache.parse(reworded.as_bytes(), "am").unwrap();
         assert_eq!(*third, parse_alerts_full(reworded.as_bytes(), "am").unwrap());
-        assert_eq!(third[0].annotations["summary"], "Disk /var on db-1 is 99% full");
-        assert!(!Arc::ptr_eq(&second[0].annotations, &third[0].annotations));
+        assert_eq!(&third[0].annotations["summary"], "Disk /var on db-1 is 99% full");
+        assert!(!LabelSet::ptr_eq(&second[0].annotations, &third[0].annotations));
     }
 
     #[test]
@@ -701,6 +702,6 @@ mod tests {
             assert!(matches!(e, SourceError::BadJson { .. }), "{e:?}");
         }
         let again = cache.parse(FIXTURES[0].as_bytes(), "am").unwrap();
-        assert!(Arc::ptr_eq(&good[0].labels, &again[0].labels), "the cache survived the errors");
+        assert!(LabelSet::ptr_eq(&good[0].labels, &again[0].labels), "the cache survived the errors");
     }
 }

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 pub type Labels = BTreeMap<String, String>;
 
-/// Label or annotation maps of an alert, shared (not copied) between the poller's cache,
-/// the model's data and the alert views: with 10,000 alerts they are most of the memory.
-pub type SharedLabels = std::sync::Arc<Labels>;
+/// Label or annotation maps of an alert, compact (`LabelSet`) and shared (not copied)
+/// between the poller's cache, the model's data and the alert views: with 10,000 alerts
+/// they are most of the memory.
+pub type SharedLabels = super::label_set::LabelSet;
 
 /// One Alertmanager's answer, shared between the poller's cache and the model: an answer
 /// whose alerts are all unchanged is the previous list itself (compared by pointer).
@@ -106,7 +107,7 @@ pub struct Alert {
 
 impl Alert {
     pub fn name(&self) -> &str {
-        self.labels.get("alertname").map(String::as_str).unwrap_or("")
+        self.labels.get("alertname").unwrap_or("")
     }
 
     /// Equal in everything but `updated_at` and `ends_at`, which Alertmanager moves on every

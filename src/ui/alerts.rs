@@ -111,7 +111,7 @@ fn alert_row(buf: &mut Buffer, inner: Rect, y: u16, a: &AlertView, m: &Model, t:
     let labels: Vec<String> = a
         .labels
         .iter()
-        .filter(|(k, _)| !HIDDEN.contains(&k.as_str()))
+        .filter(|(k, _)| !HIDDEN.contains(k))
         .take(3)
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
@@ -160,9 +160,9 @@ pub fn detail(buf: &mut Buffer, body: Rect, a: &AlertView, m: &Model, t: &Theme)
     lines.push(("from".into(), a.sources.join(", ")));
     lines.push(("fingerprint".into(), a.fingerprint.clone()));
     lines.push(("".into(), "labels".into()));
-    lines.extend(a.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+    lines.extend(a.labels.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     lines.push(("".into(), "annotations".into()));
-    lines.extend(a.annotations.iter().map(|(k, v)| (k.clone(), v.replace('\n', " "))));
+    lines.extend(a.annotations.iter().map(|(k, v)| (k.to_string(), v.replace('\n', " "))));
     if let Some(u) = &a.generator_url {
         lines.push(("source".into(), u.clone()));
     }
