@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::sources::{AlertState, Indicator, SharedLabels};
+use crate::sources::{AlertState, Indicator, LabelSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -113,8 +113,8 @@ pub struct AlertView {
     pub silenced: bool,
     pub inhibited: bool,
     pub starts_at: DateTime<Utc>,
-    pub labels: SharedLabels,
-    pub annotations: SharedLabels,
+    pub labels: LabelSet,
+    pub annotations: LabelSet,
     pub sources: Vec<String>,
     #[serde(skip)]
     pub generator_url: Option<String>,

@@ -6,11 +6,6 @@ use std::time::Duration;
 
 pub type Labels = BTreeMap<String, String>;
 
-/// Label or annotation maps of an alert, compact (`LabelSet`) and shared (not copied)
-/// between the poller's cache, the model's data and the alert views: with 10,000 alerts
-/// they are most of the memory.
-pub type SharedLabels = super::label_set::LabelSet;
-
 /// One Alertmanager's answer, shared between the poller's cache and the model: an answer
 /// whose alerts are all unchanged is the previous list itself (compared by pointer).
 pub type AlertList = std::sync::Arc<Vec<Alert>>;
@@ -91,8 +86,10 @@ pub struct RangeQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
     pub fingerprint: String,
-    pub labels: SharedLabels,
-    pub annotations: SharedLabels,
+    /// Compact and shared by reference count with the poller's cache and the views: with
+    /// 10,000 alerts, labels and annotations are most of the screen's memory.
+    pub labels: super::label_set::LabelSet,
+    pub annotations: super::label_set::LabelSet,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
@@ -108,35 +105,6 @@ pub struct Alert {
 impl Alert {
     pub fn name(&self) -> &str {
         self.labels.get("alertname").unwrap_or("")
-    }
-
-    /// Equal in everything but `updated_at` and `ends_at`, which Alertmanager moves on every
-    /// re-send of an unchanged alert. (Shared label maps compare by pointer first.)
-    pub fn same_except_times(&self, o: &Alert) -> bool {
-        let Alert {
-            fingerprint,
-            labels,
-            annotations,
-            starts_at,
-            ends_at: _,
-            updated_at: _,
-            generator_url,
-            state,
-            silenced_by,
-            inhibited_by,
-            receivers,
-            sources,
-        } = self;
-        *fingerprint == o.fingerprint
-            && *starts_at == o.starts_at
-            && *state == o.state
-            && *labels == o.labels
-            && *annotations == o.annotations
-            && *generator_url == o.generator_url
-            && *silenced_by == o.silenced_by
-            && *inhibited_by == o.inhibited_by
-            && *receivers == o.receivers
-            && *sources == o.sources
     }
 }
 
