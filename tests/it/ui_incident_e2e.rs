@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Kills the binary if the test fails before it exits.
-mod pty_support;
-use pty_support::{KillOnDrop, wait_for};
+use crate::pty_support::{KillOnDrop, wait_for};
 
 #[test]
 fn wall_screen_shows_an_incident_declared_and_acked_from_another_process() {

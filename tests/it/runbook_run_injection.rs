@@ -1,7 +1,6 @@
 //! Parameters reach commands only as environment variables: shell metacharacters in a
 //! value stay inert text, through the real binary and through the executor directly.
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 use opsdeck::runbook::exec::{self, ExecSpec};
 

@@ -13,7 +13,7 @@ use opsdeck::sources::{InstantQuery, PollData, QueryPlan, SourceError, SourceKin
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const VECTOR: &str = include_str!("fixtures/prometheus/api/query-vector.json");
+const VECTOR: &str = include_str!("../fixtures/prometheus/api/query-vector.json");
 const TOKEN: &str = "tok-3f9a7c1e-very-secret";
 const PASSWORD: &str = "pw-8d2b44-hunter2";
 
@@ -392,7 +392,7 @@ async fn raw_server(status: u16, headers: String, body: String) -> SocketAddr {
 
 #[tokio::test]
 async fn statuspage_follows_redirects() {
-    let summary = include_str!("fixtures/statuspage/synthetic-summary-all-states.json").to_string();
+    let summary = include_str!("../fixtures/statuspage/synthetic-summary-all-states.json").to_string();
     let target = raw_server(200, "Content-Type: application/json\r\n".into(), summary).await;
     let moved =
         raw_server(301, format!("Location: http://{target}/api/v2/summary.json\r\n"), String::new()).await;

@@ -1,7 +1,6 @@
 //! Plain-mode runs of the real binary driven through stdin: a destructive step never runs
 //! without its exact confirmation; the default (empty line) and end of input are No.
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 fn marker(ws: &Ws) -> std::path::PathBuf {
     ws.rb().join("marker-eu-1")

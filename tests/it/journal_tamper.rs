@@ -1,7 +1,6 @@
 //! The journal's hash chain catches an edited byte, a removed record, reordered records
 //! and an edit whose own hash was recomputed; `opsdeck audit verify` names the line.
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 use opsdeck::runbook::journal::{self, Entry, EventKind, Journal, Who, verify_file};
 use std::path::{Path, PathBuf};

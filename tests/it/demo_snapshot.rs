@@ -5,8 +5,7 @@ use serde_json::Value;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-mod demo_support;
-use demo_support::Served;
+use crate::demo_support::Served;
 
 const BIN: &str = env!("CARGO_BIN_EXE_opsdeck");
 

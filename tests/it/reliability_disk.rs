@@ -9,13 +9,11 @@
 //!
 //! Mounting needs root (CAP_SYS_ADMIN). Without it, the read-only case uses a directory
 //! without write permission and the full-disk cases print a skip line.
-#[path = "rbrun_support/mod.rs"]
-mod rbrun_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use rbrun_support::{Ws, drain_runbook};
+use crate::rbrun_support::{Ws, drain_runbook};
 
 /// A tmpfs of `size` mounted on a fresh temp directory; unmounted on drop.
 struct Tmpfs {

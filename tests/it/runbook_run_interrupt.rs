@@ -1,7 +1,6 @@
 //! Ctrl-C (SIGINT to opsdeck) interrupts the running step's process group only: opsdeck
 //! survives, the step fails as interrupted and the operator chooses what next.
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;

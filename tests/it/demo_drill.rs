@@ -7,8 +7,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod demo_support;
-use demo_support::Served;
+use crate::demo_support::Served;
 
 const BIN: &str = env!("CARGO_BIN_EXE_opsdeck");
 

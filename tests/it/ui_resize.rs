@@ -1,14 +1,12 @@
 //! Resizing never panics: every size from 20x5 to 200x60, with stale panes, an open
 //! detail, help and a storm; plus the absurdly small. And the real binary in a
 //! pseudo-terminal survives a storm of resizes.
-mod pty_support;
-mod ui_support;
 
 use opsdeck::model::{Key, KeyCode, ModelOptions, Msg, update_with};
 use opsdeck::ui::{Theme, render_to_buffer};
-use pty_support::{Pty, assert_restored, wait_for, wait_for_at};
+use crate::pty_support::{Pty, assert_restored, wait_for, wait_for_at};
 use std::time::Duration;
-use ui_support::*;
+use crate::ui_support::*;
 
 #[test]
 fn every_size_from_20x5_to_200x60() {

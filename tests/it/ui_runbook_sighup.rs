@@ -5,7 +5,6 @@
 //! is one) and exit on its own within a few seconds, leaving the run unfinished so that
 //! `opsdeck runbook resume` continues it (the interrupted destructive block runs again
 //! only after a new confirmation). DESIGN.md sections 4 and 7.
-mod pty_support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -14,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
-use pty_support::{Pty, assert_restored, wait_for};
+use crate::pty_support::{Pty, assert_restored, wait_for};
 
 const RUNBOOK: &str = r#"---
 title: Hold the lock

@@ -1,8 +1,7 @@
 //! A run killed with SIGKILL in the middle of a destructive step resumes honestly: the
 //! completed step stays completed, the interrupted one is `unknown` and needs a new
 //! confirmation before it runs again.
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;

@@ -7,13 +7,11 @@
 //! - The stripped sequences leave no junk (`]52;c;...`, `[2J`) on screen: outside text goes
 //!   through `util::text::sanitize` first.
 //! - A huge label value is cut with an ellipsis, not clipped mid-word without a sign.
-#[path = "ui_support/mod.rs"]
-mod ui_support;
 
 use opsdeck::model::{Key, KeyCode, Model, ModelOptions, Msg, Views, update_with};
 use opsdeck::sources::{SourceError, SourceKind};
 use opsdeck::ui::{Theme, render_to_buffer};
-use ui_support::*;
+use crate::ui_support::*;
 
 const OSC52: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
 const TITLE: &str = "\u{1b}]0;pwned\u{1b}\\";

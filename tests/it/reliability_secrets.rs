@@ -8,13 +8,12 @@
 //!
 //! Errors and Debug output of the data layer are covered by `sources_http.rs`
 //! (`secrets_never_appear_in_errors_or_debug`); this file covers the binary's outputs.
-mod reliability_support;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
-use reliability_support::*;
+use crate::reliability_support::*;
 
 const TOKEN_FILE: &str = "tokfile-5f1c0a9e7d3b";
 const TOKEN_ENV: &str = "tokenv-9b2e4c71aa0f";
@@ -63,17 +62,17 @@ async fn recording_server() -> (String, Seen) {
             http(
                 200,
                 "application/json",
-                include_str!("fixtures/prometheus/api/query-matrix-range-selector.json"),
+                include_str!("../fixtures/prometheus/api/query-matrix-range-selector.json"),
             )
         } else if path.starts_with("/api/v1/query") {
-            http(200, "application/json", include_str!("fixtures/prometheus/api/query-vector.json"))
+            http(200, "application/json", include_str!("../fixtures/prometheus/api/query-vector.json"))
         } else if path.starts_with("/api/v2/alerts") {
-            http(200, "application/json", include_str!("fixtures/alertmanager/alerts.json"))
+            http(200, "application/json", include_str!("../fixtures/alertmanager/alerts.json"))
         } else if path.starts_with("/api/v2/summary.json") {
             http(
                 200,
                 "application/json",
-                include_str!("fixtures/statuspage/github-summary-2022-11-25-incident.json"),
+                include_str!("../fixtures/statuspage/github-summary-2022-11-25-incident.json"),
             )
         } else {
             http(404, "text/plain", "not found")

@@ -71,8 +71,7 @@ impl Drop for Backends {
 }
 
 /// Kills the binary if the test fails before it exits.
-mod pty_support;
-use pty_support::{KillOnDrop, wait_for};
+use crate::pty_support::{KillOnDrop, wait_for};
 
 #[test]
 fn real_binary_shows_stale_when_prometheus_dies_and_q_restores_the_terminal() {

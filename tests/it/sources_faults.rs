@@ -15,7 +15,7 @@ use opsdeck::sources::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const VECTOR: &str = include_str!("fixtures/prometheus/api/query-vector.json");
+const VECTOR: &str = include_str!("../fixtures/prometheus/api/query-vector.json");
 
 #[derive(Clone)]
 enum Fault {

@@ -1,8 +1,7 @@
 //! promql verify blocks against the real Prometheus (OPSDECK_TEST_PROM_URL; the sample
 //! metric obs_test_requests_total exists there): a matching query passes, one matching
 //! nothing times out as failed, a syntax error is unknown, never a pass.
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 use opsdeck::runbook::machine::VerifyVerdict;
 use opsdeck::runbook::verify::{self, Poll, PromQuery};

@@ -2,7 +2,7 @@
 //! destructive step touches a marker file. A wrong typed confirmation leaves the marker
 //! absent; the right one creates it; the run's journal verifies with `opsdeck audit verify`.
 //! Needs no backends (the config has no sources).
-mod ui_runbook_support;
+use crate::ui_runbook_support;
 
 use std::io::Read;
 use std::os::fd::OwnedFd;
@@ -13,8 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Kills the binary if the test fails before it exits.
-mod pty_support;
-use pty_support::{KillOnDrop, wait_for};
+use crate::pty_support::{KillOnDrop, wait_for};
 
 #[test]
 fn a_destructive_step_runs_only_with_the_typed_confirmation_and_the_journal_verifies() {

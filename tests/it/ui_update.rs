@@ -1,11 +1,10 @@
 //! `update` without a terminal: keys, filter, detail, zoom, theme, help, quit, new marks,
 //! freshness, and redraw only when something visible changed.
-mod ui_support;
 
 use chrono::Duration;
 use opsdeck::model::{Effect, FeedRow, Key, KeyCode, Model, Msg, Pane, Views, update_with};
 use opsdeck::sources::{SourceError, SourceKind};
-use ui_support::*;
+use crate::ui_support::*;
 
 fn key(m: &mut Model, k: Key) -> Vec<Effect> {
     update_with(m, Msg::Key(k), |_| views())
@@ -161,7 +160,7 @@ fn alerts_new_since_last_look_are_marked() {
     }
     // A different answer than the baseline's (an equal one is not derived again).
     let mut changed = empty_poll("am-a", SourceKind::Alertmanager, t0() + Duration::seconds(5));
-    let fixture = include_bytes!("fixtures/alertmanager/alerts.json");
+    let fixture = include_bytes!("../fixtures/alertmanager/alerts.json");
     changed.result = Ok(opsdeck::sources::PollData::Alerts(
         opsdeck::sources::alertmanager::parse_alerts(fixture, "am-a").unwrap().into(),
     ));
@@ -275,7 +274,7 @@ fn am_poll(
 
 #[test]
 fn a_resend_that_only_moves_alert_times_is_not_derived_but_a_changed_alert_is() {
-    let fixture = include_str!("fixtures/alertmanager/alerts.json");
+    let fixture = include_str!("../fixtures/alertmanager/alerts.json");
     let mut cache = opsdeck::sources::alertmanager::AlertCache::default();
     let mut m = fresh();
     update_with(&mut m, Msg::Polled(am_poll(&mut cache, t0() + Duration::seconds(5), fixture)), |_| views());

@@ -1,7 +1,6 @@
 //! The events webhook against a local receiver: start, each destructive step and the
 //! finish are announced as Slack-compatible JSON; a dead or hanging webhook never blocks.
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

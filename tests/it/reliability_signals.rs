@@ -7,9 +7,7 @@
 //! - the journal is intact, verifies, and its last record is about that block;
 //! - `runbook resume` continues the run, never re-running the interrupted destructive
 //!   block without a new confirmation.
-#[path = "rbrun_support/mod.rs"]
-mod rbrun_support;
-use rbrun_support::*;
+use crate::rbrun_support::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;

@@ -1,8 +1,7 @@
 //! The `opsdeck demo` and `opsdeck screenshot` commands as a user runs them.
 use std::process::Command;
 
-mod demo_support;
-use demo_support::Served;
+use crate::demo_support::Served;
 
 const BIN: &str = env!("CARGO_BIN_EXE_opsdeck");
 

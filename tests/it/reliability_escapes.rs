@@ -6,10 +6,8 @@
 //! - a runbook that tries to hide part of a destructive command from the confirmation
 //!   dialog (carriage return, erase line) shows the whole command;
 //! - `incident list` and `export` print hostile titles and notes inert.
-#[path = "rbrun_support/mod.rs"]
-mod rbrun_support;
 
-use rbrun_support::Ws;
+use crate::rbrun_support::Ws;
 
 /// Control characters allowed in a line-oriented output: newline only.
 fn assert_no_control(what: &str, s: &str) {

@@ -9,7 +9,6 @@
 //! - JSON with wrong types for every decoder, 500s for a while then recovery, a 100 MB body,
 //!   TLS with an unknown CA (the error names `ca_file`), all at once next to the real
 //!   Prometheus and Alertmanager, which stay fresh.
-mod reliability_support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,7 +21,7 @@ use opsdeck::sources::{
     Freshness, InstantQuery, PollData, PollOutcome, QueryData, QueryPlan, RangeQuery, SourceKind, SourcePlan,
     SourceStatus, poll_once, spawn,
 };
-use reliability_support::*;
+use crate::reliability_support::*;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -404,7 +403,7 @@ async fn every_fault_at_once_next_to_real_backends_that_stay_fresh() {
 
     let failing = Arc::new(AtomicUsize::new(1));
     let flapping =
-        flapping_server(include_str!("fixtures/prometheus/api/query-vector.json"), failing.clone()).await;
+        flapping_server(include_str!("../fixtures/prometheus/api/query-vector.json"), failing.clone()).await;
     let (huge, _) = serve(Arc::new(|_req: &str| Reply::Huge(100 * 1000 * 1000))).await;
     let wrong = json_server(
         r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,2]}]}}"#,

@@ -3,13 +3,12 @@
 //! discarded type-ahead, Ctrl-C, `q` during a run, SIGHUP/SIGTERM during a run (the
 //! running block is interrupted and journaled before quitting), wall and read-only
 //! refusals.
-mod ui_runbook_support;
 
 use opsdeck::model::runbook::{PromptKind, RunbookJob, RunbookMsg};
 use opsdeck::model::{Effect, Key, KeyCode, Mode, Msg, Pane, update};
 use opsdeck::runbook::journal::EventKind;
 use opsdeck::runbook::machine::{self, Input, Phase, RunState};
-use ui_runbook_support::*;
+use crate::ui_runbook_support::*;
 
 fn declined(fx: &[machine::Effect]) -> bool {
     fx.iter().any(|f| matches!(f, machine::Effect::AppendJournal(e) if e.event == EventKind::BlockDeclined))
