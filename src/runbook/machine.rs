@@ -1116,7 +1116,10 @@ mod tests {
         Block {
             line: 1,
             lang: "sh".into(),
+            kind: BlockKind::Script,
             script: script.into(),
+            commands: vec![],
+            placeholders: vec![],
             attrs: BlockAttrs { confirm, ..Default::default() },
             safety,
             reason: "test".into(),

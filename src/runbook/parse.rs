@@ -764,7 +764,17 @@ fn build_block(
     } else {
         (verdict, why)
     };
-    Ok(Block { line: raw.line, lang, script, attrs, safety, reason })
+    Ok(Block {
+        line: raw.line,
+        lang,
+        kind: BlockKind::Script,
+        script,
+        commands: vec![],
+        placeholders: vec![],
+        attrs,
+        safety,
+        reason,
+    })
 }
 
 /// The commands of a `console` block: `$ ` lines without the prompt, plus the lines that

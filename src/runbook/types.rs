@@ -103,19 +103,87 @@ pub struct Callout {
     pub text: String,
 }
 
-/// A shell block (`sh`, `bash`, `shell`, `console`).
+/// A runnable block: a fenced shell block (`sh`, `bash`, `shell`, `console`, ...) or an
+/// untagged fence whose content reads as commands (docs/runbook-format.md, "Blocks").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {
     /// 1-based line of the opening fence.
     pub line: usize,
+    /// The info string's first word, lower case; empty for an untagged fence.
     pub lang: String,
-    /// The script exactly as it will run (`$ ` prompts stripped for `console`).
+    /// How the commands were read from the block.
+    #[serde(default)]
+    pub kind: BlockKind,
+    /// The script exactly as it will run: prompts stripped, output lines dropped, lines
+    /// typed at an interactive prompt (`db=# `, `host:6379> `) fed to their client on
+    /// stdin, and every placeholder replaced by a quoted reference to its variable.
     pub script: String,
+    /// The commands as the runbook shows them (prompt stripped, placeholders as written).
+    #[serde(default)]
+    pub commands: Vec<CommandLine>,
+    /// Values the operator gives before the block runs; each reaches the script only as
+    /// the environment variable [`Placeholder::env`].
+    #[serde(default)]
+    pub placeholders: Vec<Placeholder>,
     pub attrs: BlockAttrs,
     /// The effective safety: the explicit attribute if any, else the classifier's verdict.
     pub safety: Safety,
     /// Why: the attribute, or the classifier's rule and the command that triggered it.
     pub reason: String,
+}
+
+/// How a block's commands were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// A script: every line is shell (comments included).
+    #[default]
+    Script,
+    /// A transcript: commands after prompts, output lines dropped.
+    Transcript,
+    /// A `console` or untagged block in which no command could be told from output: it
+    /// runs as written and is confirmed (safety unknown).
+    NoCommandFound,
+}
+
+/// One command of a block as the runbook shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandLine {
+    /// 1-based line in the runbook file of the command's first line.
+    pub line: usize,
+    /// The prompt it was typed at (`$ `, `[root@db1 ~]# `, `db=# `), if any.
+    pub prompt: Option<String>,
+    /// Where it was typed: `shell`, `psql`, `mysql`, `redis`, `pprof`.
+    pub context: String,
+    /// The command text, continuation lines joined with newlines, placeholders as written.
+    pub text: String,
+}
+
+/// A value the operator supplies before a block runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placeholder {
+    /// As written: `<pod_name>`, `{{cluster}}`, `YOUR_TOKEN_HERE`, or `$PDB`.
+    pub text: String,
+    /// The environment variable the value reaches the script as: `OPSDECK_PH_POD_NAME`,
+    /// or the variable's own name (`PDB`) for an undefined variable.
+    pub env: String,
+    pub style: PlaceholderStyle,
+    /// 1-based runbook line of its first use in the block.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceholderStyle {
+    /// `<pod_name>`
+    Angle,
+    /// `{{cluster}}`
+    Braces,
+    /// `YOUR_TOKEN_HERE`, `CHANGEME`
+    Marker,
+    /// `$PDB` used but never assigned in the block: asked only when the environment
+    /// opsdeck runs in does not set it.
+    Variable,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
