@@ -242,6 +242,21 @@ pub fn lint_runbook(rb: &Runbook, text: &str) -> Vec<Diagnostic> {
     let col_of =
         |line: usize, needle: &str| lines.get(line - 1).and_then(|l| l.find(needle)).map_or(1, |c| c + 1);
 
+    for p in &rb.fence_problems {
+        out.push(diag(path, p.line, p.column, Severity::Error, p.message.clone()));
+    }
+    for b in rb.steps.iter().flat_map(|s| &s.blocks) {
+        if b.kind == super::types::BlockKind::NoCommandFound {
+            out.push(diag(
+                path,
+                b.line,
+                1,
+                Severity::Warning,
+                "no command found in this block: prompts and output cannot be told apart, so it runs as written and is confirmed; mark commands with `$ ` or tag the fence `text` if it is output".into(),
+            ));
+        }
+    }
+
     // `rollback=` names a step (the runtime resolves it among step ids).
     let ids: BTreeSet<&str> = rb.steps.iter().map(|s| s.id.as_str()).collect();
     let declared: BTreeSet<String> = rb.params.iter().map(|p| p.env_name()).collect();

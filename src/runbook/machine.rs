@@ -1167,6 +1167,7 @@ mod tests {
                     )],
                 ),
             ],
+            fence_problems: vec![],
         }
     }
 

@@ -26,6 +26,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::classify;
+use super::placeholder;
+use super::transcript::{self, Mode};
 use super::types::*;
 use crate::util::duration;
 
@@ -51,8 +53,170 @@ impl fmt::Display for RunbookError {
 
 impl std::error::Error for RunbookError {}
 
-/// Languages of shell blocks.
-pub const SHELL_LANGS: [&str; 4] = ["sh", "bash", "shell", "console"];
+/// Languages of shell scripts: every line is shell, `#` starts a comment.
+pub const SCRIPT_LANGS: [&str; 4] = ["sh", "bash", "zsh", "ksh"];
+/// Languages of shell transcripts: prompts mark the commands, and `# ` is a root prompt
+/// when a command follows it (`shell` is used both ways in real runbooks, so it is read
+/// as a transcript: a block of comments and commands still runs as a script).
+pub const CONSOLE_LANGS: [&str; 7] =
+    ["console", "shell", "shell-session", "sh-session", "shellsession", "terminal", "session"];
+/// Languages that are never commands (shown as text whatever they hold).
+const NOT_SHELL: &[&str] = &[
+    "yaml",
+    "yml",
+    "json",
+    "jsonc",
+    "json5",
+    "toml",
+    "ini",
+    "xml",
+    "html",
+    "css",
+    "promql",
+    "logql",
+    "sql",
+    "psql",
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "output",
+    "log",
+    "logs",
+    "mermaid",
+    "go",
+    "python",
+    "py",
+    "ruby",
+    "rb",
+    "js",
+    "javascript",
+    "ts",
+    "typescript",
+    "rust",
+    "rs",
+    "java",
+    "c",
+    "cpp",
+    "diff",
+    "patch",
+    "dockerfile",
+    "hcl",
+    "tf",
+    "terraform",
+    "nginx",
+    "conf",
+    "cfg",
+    "cron",
+    "crontab",
+    "csv",
+    "tsv",
+    "md",
+    "markdown",
+    "properties",
+    "jsonnet",
+    "graphql",
+    "lua",
+    "php",
+    "perl",
+    "powershell",
+    "ps1",
+    "pwsh",
+    "bat",
+    "cmd",
+    "fish",
+    "nushell",
+    "nu",
+    "http",
+    "proto",
+    "protobuf",
+    "env",
+    "dotenv",
+    "gitignore",
+    "makefile",
+    "make",
+    "vim",
+    "kotlin",
+    "swift",
+    "scala",
+    "csharp",
+    "cs",
+    "elixir",
+    "erlang",
+    "haskell",
+    "groovy",
+    "jinja",
+    "j2",
+    "helm",
+    "tpl",
+    "rego",
+    "cue",
+    "nix",
+    "starlark",
+    "bazel",
+    "awk",
+    "sed",
+    "jq",
+    "redis",
+    "mongodb",
+    "cql",
+    "flux",
+    "kql",
+    "traceql",
+    "pgsql",
+    "mysql",
+    "plsql",
+    "tsql",
+    "regex",
+    "none",
+    "verify",
+    "promql-verify",
+];
+
+/// How a block of language `lang` is read, or `None` when it is not a shell block by its tag
+/// (untagged and unknown tags, such as typos, are decided by their content).
+fn mode_of(lang: &str) -> Option<Mode> {
+    if SCRIPT_LANGS.contains(&lang) {
+        Some(Mode::Script)
+    } else if CONSOLE_LANGS.contains(&lang) {
+        Some(Mode::Console)
+    } else {
+        None
+    }
+}
+
+/// Whether a fenced block of language `lang` is a step's runnable block: a shell tag, or
+/// an untagged (or unknown-tag) fence whose content reads as commands.
+fn is_step_block(lang: &str, literal: &str) -> bool {
+    mode_of(lang).is_some() || (!NOT_SHELL.contains(&lang) && transcript::holds_commands(literal))
+}
+
+/// What a fence swallowed when its closing line is missing: the first ATX heading in its
+/// content and, when it ran into the next block, that block's opening fence line (0-based
+/// lines). `None` when the fence reads as intended.
+fn swallowed(literal: &str, closed: bool) -> Option<(usize, String)> {
+    let lines: Vec<&str> = literal.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let opener = lines.iter().position(|l| {
+        let t = l.trim_start();
+        let fence = t.starts_with("```") || t.starts_with("~~~");
+        let info = t.trim_start_matches(['`', '~']);
+        fence && indent(l) < 4 && info.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '{')
+    });
+    if closed && opener.is_none() {
+        return None;
+    }
+    lines.iter().enumerate().find_map(|(i, l)| {
+        let t = l.trim_start();
+        let hashes = t.chars().take_while(|c| *c == '#').count();
+        // `# cmd` in a shell block is a comment or a root prompt, not a heading.
+        let heading = (1..=6).contains(&hashes)
+            && t[hashes..].starts_with(' ')
+            && indent(l) < 4
+            && (hashes > 1 || !super::prompt::reads_as_command(&t[2..]));
+        heading.then(|| (i, t.to_string()))
+    })
+}
 
 /// Reads and parses a runbook file.
 pub fn parse_file(path: &Path) -> Result<Runbook, RunbookError> {
@@ -100,7 +264,8 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Runbook, RunbookError> {
     let items = collect_items(root, &lines);
 
     let has_h2 = items.iter().any(|i| matches!(i, Item::Heading { level: 2, .. }));
-    let sections = sectionize(items, has_h2);
+    let mut fence_problems = Vec::new();
+    let sections = sectionize(items, has_h2, &mut fence_problems);
     let first_h1 = sections.iter().find(|s| s.level == 1).map(|s| s.title.clone());
     let title = meta.title.clone().or(first_h1).unwrap_or_else(|| {
         path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "runbook".into())
@@ -157,6 +322,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Runbook, RunbookError> {
         allowed_groups: meta.allowed_groups,
         justification: meta.justification,
         steps,
+        fence_problems,
     })
 }
 
@@ -386,7 +552,7 @@ impl Meta {
 
 enum Item {
     Heading { level: u8, text: String, line: usize },
-    Code { info: String, literal: String, line: usize, col: usize },
+    Code { info: String, literal: String, line: usize, col: usize, closed: bool },
     Callout { kind: String, text: String },
     Prose { text: String },
 }
@@ -429,6 +595,7 @@ fn collect_items<'a>(root: &'a AstNode<'a>, lines: &[&str]) -> Vec<Item> {
                 literal: cb.literal.clone(),
                 line: pos.start.line,
                 col: pos.start.column,
+                closed: cb.closed,
             }),
             NodeValue::Alert(a)
                 if matches!(
@@ -466,6 +633,7 @@ fn collect_items<'a>(root: &'a AstNode<'a>, lines: &[&str]) -> Vec<Item> {
                             literal: cb.literal.clone(),
                             line: dd.sourcepos.start.line,
                             col: dd.sourcepos.start.column,
+                            closed: cb.closed,
                         });
                     }
                 }
@@ -494,7 +662,7 @@ struct Section {
     verify: Vec<RawCode>,
 }
 
-fn sectionize(items: Vec<Item>, has_h2: bool) -> Vec<Section> {
+fn sectionize(items: Vec<Item>, has_h2: bool, problems: &mut Vec<FenceProblem>) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     let new = |title: String, level: u8, line: usize| Section {
         title,
@@ -534,10 +702,26 @@ fn sectionize(items: Vec<Item>, has_h2: bool) -> Vec<Section> {
                         sec.callouts.push(Callout { kind, text });
                         sec.trailing_callouts += 1;
                     }
-                    Item::Code { info, literal, line, col } => {
+                    Item::Code { info, literal, line, col, closed } => {
                         let lang = lang_of(&info);
+                        if let Some(h) = swallowed(&literal, closed) {
+                            let why = if closed {
+                                "its closing fence is missing (the next block's fence closes it)"
+                            } else {
+                                "it is never closed and runs to the end of the file"
+                            };
+                            problems.push(FenceProblem {
+                                line,
+                                column: col,
+                                message: format!(
+                                    "this fence swallows the heading `{}` (line {}): {why}",
+                                    h.1,
+                                    line + 1 + h.0
+                                ),
+                            });
+                        }
                         let raw = RawCode { info, literal, line, col };
-                        if SHELL_LANGS.contains(&lang.as_str()) {
+                        if is_step_block(&lang, &raw.literal) {
                             sec.blocks.push(raw);
                         } else if lang == "promql"
                             && attr_text(&raw.info).is_some_and(|a| tokens(a).iter().any(|t| t.0 == "verify"))
@@ -751,8 +935,43 @@ fn build_block(
         let (l, c) = attr_pos(raw, lines, 0);
         return Err(err(l, c, "a block cannot be both readonly and destructive".into()));
     }
-    let script = if lang == "console" { console_commands(&raw.literal) } else { raw.literal.clone() };
-    let (verdict, why) = classify::classify(&script);
+    let mode = mode_of(&lang).unwrap_or(Mode::Console);
+    let extracted = transcript::extract(&raw.literal, mode);
+    let script = extracted.script;
+    let first = raw.line + 1;
+    let commands: Vec<CommandLine> = extracted
+        .commands
+        .into_iter()
+        .map(|c| CommandLine {
+            line: first + c.line,
+            prompt: c.prompt,
+            context: c.client.as_ref().map_or("shell", |cl| cl.context()).to_string(),
+            text: c.text,
+        })
+        .collect();
+    let mut placeholders: Vec<Placeholder> = Vec::new();
+    for f in extracted.placeholders {
+        if !placeholders.iter().any(|p| p.env == f.env) {
+            placeholders.push(Placeholder { text: f.text, env: f.env, style: f.style, line: first + f.line });
+        }
+    }
+    let known: Vec<String> = params.iter().map(|p| p.env_name()).collect();
+    for (name, l) in placeholder::undefined_variables(&script, &known) {
+        placeholders.push(Placeholder {
+            text: format!("${name}"),
+            env: name,
+            style: PlaceholderStyle::Variable,
+            line: first + l,
+        });
+    }
+    let (verdict, why) = if extracted.kind == BlockKind::NoCommandFound {
+        (
+            Safety::Unknown,
+            "no command found: the block's commands cannot be told from its output (runs as written; unknown, treated as destructive)".to_string(),
+        )
+    } else {
+        classify::classify(&script)
+    };
     let (safety, reason) = if attrs.destructive {
         (Safety::Destructive, "marked destructive".to_string())
     } else if attrs.confirm.is_some() && verdict == Safety::ReadOnly {
@@ -767,42 +986,14 @@ fn build_block(
     Ok(Block {
         line: raw.line,
         lang,
-        kind: BlockKind::Script,
+        kind: extracted.kind,
         script,
-        commands: vec![],
-        placeholders: vec![],
+        commands,
+        placeholders,
         attrs,
         safety,
         reason,
     })
-}
-
-/// The commands of a `console` block: `$ ` lines without the prompt, plus the lines that
-/// continue them (after a trailing `\`, with an optional `> ` prompt); output is dropped.
-pub fn console_commands(text: &str) -> String {
-    let mut out = String::new();
-    let mut continuing = false;
-    for line in text.lines() {
-        let t = line.trim_start();
-        let kept = if let Some(cmd) = t.strip_prefix("$ ") {
-            Some(cmd)
-        } else if t == "$" {
-            Some("")
-        } else if continuing {
-            Some(t.strip_prefix("> ").unwrap_or(t))
-        } else {
-            None
-        };
-        match kept {
-            Some(cmd) => {
-                out.push_str(cmd);
-                out.push('\n');
-                continuing = cmd.trim_end().ends_with('\\');
-            }
-            None => continuing = false,
-        }
-    }
-    out
 }
 
 fn build_verify(raw: &RawCode, lines: &[&str], err: &ErrFn) -> Result<VerifyBlock, RunbookError> {

@@ -20,6 +20,18 @@ pub struct Runbook {
     pub allowed_groups: Vec<String>,
     pub justification: Option<JustificationSpec>,
     pub steps: Vec<Step>,
+    /// Fences the Markdown left open in a way that hides part of the runbook (`opsdeck
+    /// check` reports them as errors; the runbook still parses as CommonMark reads it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fence_problems: Vec<FenceProblem>,
+}
+
+/// A fence that swallows what follows it, e.g. an unclosed fence and the `##` step after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FenceProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }
 
 impl Runbook {
