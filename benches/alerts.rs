@@ -5,7 +5,8 @@ use serde_json::json;
 
 use opsdeck::config::types::PrioritySpec;
 use opsdeck::derive::alerts::views;
-use opsdeck::sources::alertmanager::{AlertCache, dedup, parse_alerts};
+use opsdeck::domain::dedup;
+use opsdeck::sources::alertmanager::{AlertCache, parse_alerts};
 
 /// A realistic API v2 body of `n` alerts: varied names, severities, teams, a few silenced
 /// and inhibited, annotations with summary, description and runbook.

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod derive;
+pub mod domain;
 pub mod incident;
 pub mod model;
 pub mod runbook;

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use crate::config::{Config, SourceSpec};
 use crate::derive::{self, AlertView, CommunityRow, HealthRow, ModerationView, StatusRow};
-use crate::sources::{
-    Alert, Freshness, MetricsPoll, PollData, PollOutcome, SourceKind, SourcePlan, SourceStatus,
-    StatusSummary, alertmanager, poll_once,
+use crate::domain::{
+    Alert, Freshness, MetricsPoll, PollData, PollOutcome, SourceKind, SourceStatus, StatusSummary,
 };
+use crate::sources::{SourcePlan, poll_once};
 
 /// The document `snapshot --json` prints. Field names are a public contract: add, don't
 /// rename.
@@ -107,7 +107,7 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
             query_errors,
         });
     }
-    let alerts = derive::alerts::views(&cfg.priority, &alertmanager::dedup(&alerts));
+    let alerts = derive::alerts::views(&cfg.priority, &crate::domain::dedup(&alerts));
     Snapshot {
         taken_at: now,
         sources,
@@ -177,7 +177,7 @@ fn metric_errors(m: &MetricsPoll) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{AlertState, QueryData, QueryResponse, SourceError};
+    use crate::domain::{AlertState, QueryData, QueryResponse, SourceError};
     use chrono::TimeZone;
 
     const CFG: &str = r#"
@@ -207,7 +207,7 @@ availability = "avail"
                 ("severity".to_string(), "critical".to_string()),
             ]
             .into_iter()
-            .collect::<crate::sources::Labels>()
+            .collect::<crate::domain::Labels>()
             .into(),
             annotations: Default::default(),
             starts_at: at(0),
@@ -238,7 +238,7 @@ availability = "avail"
         let mut m = MetricsPoll::default();
         let data = QueryData::Scalar { ts: 0.0, value: 99.0 };
         m.instant
-            .insert(crate::sources::InstantQuery::now("avail"), Ok(QueryResponse { data, warnings: vec![] }));
+            .insert(crate::domain::InstantQuery::now("avail"), Ok(QueryResponse { data, warnings: vec![] }));
         let outcomes = vec![
             PollOutcome {
                 source: "prod".into(),

@@ -4,10 +4,10 @@
 use tokio::sync::mpsc;
 
 use crate::config::Config;
+use crate::domain::NewSilence;
 use crate::incident::model::IncidentError;
 use crate::incident::{IncidentAction, Policy, Store, action, silence};
 use crate::model::Msg;
-use crate::sources::NewSilence;
 use crate::sources::alertmanager::AmClient;
 
 use super::Input;

@@ -17,8 +17,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::config::Config;
+use crate::domain::PollOutcome;
 use crate::model::{Effect, Keymap, Mode, Model, ModelOptions, Msg, update};
-use crate::sources::PollOutcome;
 use crate::ui::{self, Theme};
 
 pub use input::Input;

@@ -9,7 +9,7 @@ use super::walk::{
     Diag, Span, Tbl, boolean, duration, known_keys, missing, nonempty, number, string, string_list,
     string_map, table, tables,
 };
-use crate::sources::SourceKind;
+use crate::domain::SourceKind;
 use crate::sources::exposition::Selector;
 
 const ROOT_KEYS: &[&str] = &[

@@ -12,8 +12,9 @@ use super::shot;
 use super::sim::{Scenario, SimOptions, scenario};
 use crate::app::RunOptions;
 use crate::cli::ScreenArgs;
+use crate::domain::PollOutcome;
 use crate::model::{Mode, Msg, update};
-use crate::sources::{PollOutcome, SourcePlan, poll_once};
+use crate::sources::{SourcePlan, poll_once};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use super::queries::{self, Measure, normalize, raw_series};
 use super::sim::Frame;
-use crate::sources::Labels;
+use crate::domain::Labels;
 
 pub type Vector = Vec<(Labels, f64)>;
 

@@ -2,7 +2,7 @@
 //! series runbooks verify against. The config (`demo::config`) takes its query text from
 //! here and the Prometheus server (`demo::server::prom`) answers from here, so the two
 //! cannot drift. Anything else gets Prometheus' own `bad_data` error.
-use crate::sources::Labels;
+use crate::domain::Labels;
 
 use super::sim::state::{DB, Frame, GATEWAY, SERVICES};
 

@@ -1,7 +1,7 @@
 //! Alert priority (DESIGN.md section 2) and the feed order.
 use super::types::{AlertView, Priority};
 use crate::config::PrioritySpec;
-use crate::sources::{Alert, LabelSet};
+use crate::domain::{Alert, LabelSet};
 
 /// A `priority` label (the spec's `label`) holding P0..P3 wins; else the severity label
 /// looked up in `map` (exact key first, then ignoring case); else `default` (P3 if that is
@@ -53,7 +53,7 @@ pub fn views(spec: &PrioritySpec, alerts: &[Alert]) -> Vec<AlertView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::AlertState;
+    use crate::domain::AlertState;
     use chrono::{TimeZone, Utc};
 
     fn labels(pairs: &[(&str, &str)]) -> LabelSet {

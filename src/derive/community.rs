@@ -5,7 +5,7 @@ use super::plan::{WEEK, pane_source};
 use super::types::CommunityRow;
 use super::value;
 use crate::config::Config;
-use crate::sources::{InstantQuery, MetricsPoll};
+use crate::domain::{InstantQuery, MetricsPoll};
 
 /// One row per `[[community]]` metric, in config order.
 pub fn rows(cfg: &Config, polls: &BTreeMap<String, MetricsPoll>) -> Vec<CommunityRow> {
@@ -41,7 +41,7 @@ pub fn delta_pct(now: f64, before: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{QueryData, QueryResponse};
+    use crate::domain::{QueryData, QueryResponse};
 
     #[test]
     fn delta_edges() {

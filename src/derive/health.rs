@@ -14,7 +14,7 @@ use super::plan::{health_spark_query, pane_source};
 use super::types::{HealthRow, HealthState};
 use super::value;
 use crate::config::{Config, HealthSpec};
-use crate::sources::{InstantQuery, MetricsPoll};
+use crate::domain::{InstantQuery, MetricsPoll};
 
 /// Rows worst first (CRIT, WARN, UNKNOWN, OK); config order within a state.
 pub fn rows(cfg: &Config, polls: &BTreeMap<String, MetricsPoll>) -> Vec<HealthRow> {
@@ -112,7 +112,7 @@ pub fn row(h: &HealthSpec, poll: Option<&MetricsPoll>) -> HealthRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{QueryData, QueryResponse, Sample, Series};
+    use crate::domain::{QueryData, QueryResponse, Sample, Series};
     use std::time::Duration;
 
     fn spec() -> HealthSpec {

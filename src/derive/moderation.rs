@@ -5,7 +5,7 @@ use super::plan::pane_source;
 use super::types::ModerationView;
 use super::value;
 use crate::config::Config;
-use crate::sources::{InstantQuery, MetricsPoll, QueryData};
+use crate::domain::{InstantQuery, MetricsPoll, QueryData};
 
 /// The queue view, or None when the config has no `[moderation]`.
 pub fn view(cfg: &Config, polls: &BTreeMap<String, MetricsPoll>) -> Option<ModerationView> {
@@ -94,7 +94,7 @@ pub fn breach_in_s(depth: f64, inflow_per_min: f64, throughput_per_min: f64, sla
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{QueryResponse, Sample};
+    use crate::domain::{QueryResponse, Sample};
 
     #[test]
     fn wait_is_depth_over_throughput() {

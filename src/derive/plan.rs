@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::sources::{InstantQuery, QueryPlan, RangeQuery, SourceKind};
+use crate::domain::{InstantQuery, QueryPlan, RangeQuery, SourceKind};
 
 /// Sparklines cover the last hour...
 pub const SPARK_WINDOW: Duration = Duration::from_secs(3600);

@@ -2,7 +2,7 @@
 use std::collections::BTreeMap;
 
 use super::types::{ComponentView, StatusIncidentView, StatusRow};
-use crate::sources::{StatusIncident, StatusSummary};
+use crate::domain::{StatusIncident, StatusSummary};
 
 /// Incident statuses that mean it is over.
 const RESOLVED: &[&str] = &["resolved", "postmortem", "completed"];
@@ -54,7 +54,7 @@ fn incident(i: &StatusIncident) -> StatusIncidentView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{Component, Indicator};
+    use crate::domain::{Component, Indicator};
 
     fn comp(name: &str, status: &str, group: bool) -> Component {
         Component { id: name.into(), name: name.into(), status: status.into(), group, group_id: None }

@@ -1,7 +1,7 @@
 //! Reading one number (or one history) out of a metrics poll.
 use std::collections::BTreeMap;
 
-use crate::sources::{InstantQuery, MetricsPoll, QueryData};
+use crate::domain::{InstantQuery, MetricsPoll, QueryData};
 
 /// The value of `q` in `poll`, or why there is none, worded for the screen. A vector's
 /// samples are summed (as a scrape source does); NaN counts as no value; infinities are
@@ -41,7 +41,7 @@ pub fn history(poll: Option<&MetricsPoll>, query: &str) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{QueryResponse, Sample, Series};
+    use crate::domain::{QueryResponse, Sample, Series};
 
     fn poll_with(q: &str, data: Result<QueryData, String>) -> MetricsPoll {
         let mut p = MetricsPoll::default();

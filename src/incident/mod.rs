@@ -11,7 +11,8 @@
 //! - `export`: the Markdown timeline for the blameless review.
 //! - `summary`: the JSON shape of `incident list --json` and `snapshot --json`.
 //! - `who`: the Unix user (and SSH client) recorded as the actor.
-//! - `widget`: the clock pane body as a ratatui widget (the screen draws the frame).
+//!
+//! The clock pane body, a ratatui widget, is `ui::clock_widget`.
 pub mod action;
 pub mod cli;
 pub mod clock;
@@ -22,10 +23,9 @@ pub mod silence;
 pub mod store;
 pub mod summary;
 pub mod who;
-pub mod widget;
 
 pub use action::{IncidentAction, Outcome};
-pub use clock::{ClockView, DeadlineState, NextTier, big_digits, clock_view, clock_views};
+pub use clock::{ClockView, DeadlineState, NextTier, clock_view, clock_views};
 pub use model::{Incident, IncidentBook, Severity, observe_alerts, observe_time};
 pub use policy::Policy;
 pub use store::{Stamp, Store, StoreError, Watch};

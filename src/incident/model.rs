@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::derive::{AlertView, Priority};
-use crate::sources::AlertState;
+use crate::domain::AlertState;
 
 use super::policy::Policy;
 

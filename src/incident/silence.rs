@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::model::SilenceRecord;
 use crate::derive::AlertView;
-use crate::sources::{Matcher, NewSilence};
+use crate::domain::{Matcher, NewSilence};
 
 /// A silence for exactly this alert: one equality matcher per label, from `now` for
 /// `duration`, created by `who` (the Unix user) with `comment`.
@@ -84,14 +84,14 @@ mod tests {
             fingerprint: "f".into(),
             alertname: "DiskFull".into(),
             priority: crate::derive::Priority::P1,
-            state: crate::sources::AlertState::Active,
+            state: crate::domain::AlertState::Active,
             silenced: false,
             inhibited: false,
             starts_at: Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap(),
             labels: [("alertname", "DiskFull"), ("instance", "db-1:9100")]
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect::<crate::sources::Labels>()
+                .collect::<crate::domain::Labels>()
                 .into(),
             annotations: Default::default(),
             sources: vec![],

@@ -2,7 +2,7 @@
 use std::collections::BTreeMap;
 
 use crate::derive;
-use crate::sources::{MetricsPoll, PollData, StatusSummary, alertmanager};
+use crate::domain::{MetricsPoll, PollData, StatusSummary};
 
 use super::state::{Model, Views};
 
@@ -11,7 +11,7 @@ use super::state::{Model, Views};
 /// never per frame.
 pub fn compute(m: &Model) -> Views {
     let mut metrics: BTreeMap<String, MetricsPoll> = BTreeMap::new();
-    let mut alerts: Vec<(String, &[crate::sources::Alert])> = Vec::new();
+    let mut alerts: Vec<(String, &[crate::domain::Alert])> = Vec::new();
     let mut pages: BTreeMap<String, StatusSummary> = BTreeMap::new();
     for s in &m.sources {
         match &s.data {
@@ -30,10 +30,10 @@ pub fn compute(m: &Model) -> Views {
         match alerts.as_slice() {
             // One Alertmanager: nothing to merge (its alerts already name it as their
             // source), so no copy of 10,000 alerts just to de-duplicate them.
-            [(_, one)] if alertmanager::fingerprints_unique(one) => {
+            [(_, one)] if crate::domain::fingerprints_unique(one) => {
                 derive::alerts::views(&m.config.priority, one)
             }
-            _ => derive::alerts::views(&m.config.priority, &alertmanager::dedup(&alerts)),
+            _ => derive::alerts::views(&m.config.priority, &crate::domain::dedup(&alerts)),
         }
     } else {
         // Not asked for: `Model::set_views` keeps the current alert views.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::sources::{Freshness, PollData, SourceKind, SourceStatus};
+use crate::domain::{Freshness, PollData, SourceKind, SourceStatus};
 use crate::util::duration::format_age;
 
 use super::pane::Pane;
@@ -164,7 +164,7 @@ pub fn pane_age<'a>(sources: impl Iterator<Item = &'a SourceState>, now: DateTim
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::SourceError;
+    use crate::domain::SourceError;
     use chrono::TimeZone;
 
     fn src(name: &str) -> SourceState {

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 use crate::derive::AlertView;
+use crate::domain::NewSilence;
 use crate::incident::{IncidentAction, Severity, silence};
-use crate::sources::NewSilence;
 
 use super::feed::FeedRow;
 use super::keymap::Action;
@@ -346,7 +346,7 @@ fn confirmed(m: &mut Model, p: Prompt) -> Vec<Effect> {
 fn alertmanager_names(m: &Model) -> Vec<String> {
     m.sources
         .iter()
-        .filter(|s| s.kind == crate::sources::SourceKind::Alertmanager)
+        .filter(|s| s.kind == crate::domain::SourceKind::Alertmanager)
         .map(|s| s.name.clone())
         .collect()
 }

@@ -2,7 +2,7 @@
 //! messages, effects go out as data.
 use chrono::{DateTime, Utc};
 
-use crate::sources::PollOutcome;
+use crate::domain::PollOutcome;
 
 use super::feed::FeedRow;
 use super::keymap::Action;
@@ -55,7 +55,7 @@ pub enum Effect {
     Incident(crate::incident::IncidentAction),
     /// POST the silence to these Alertmanagers, then record it in the current incident.
     Silence {
-        silence: crate::sources::NewSilence,
+        silence: crate::domain::NewSilence,
         sources: Vec<String>,
     },
 }
@@ -129,7 +129,7 @@ fn on_poll(m: &mut Model, o: PollOutcome, derive: Deriver) -> Vec<Effect> {
         return Vec::new();
     };
     m.sources[ix].freshness.record(o.taken_at, o.result.as_ref().err());
-    let alerts = m.sources[ix].kind == crate::sources::SourceKind::Alertmanager;
+    let alerts = m.sources[ix].kind == crate::domain::SourceKind::Alertmanager;
     let mut effects = Vec::new();
     if let Ok(data) = o.result
         && m.sources[ix].data.as_ref() != Some(&data)

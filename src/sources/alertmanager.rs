@@ -10,9 +10,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::http::{Body, HttpClient};
-use super::label_set::LabelSet;
-use super::types::{Alert, AlertList, AlertState, Labels, Matcher, NewSilence, Silence, SourceError};
 use crate::config::types::{Defaults, SourceSpec};
+use crate::domain::LabelSet;
+use crate::domain::{Alert, AlertList, AlertState, Labels, Matcher, NewSilence, Silence, SourceError};
 
 #[derive(Debug, Clone)]
 pub struct AmClient {
@@ -191,7 +191,7 @@ pub fn parse_alert_groups(bytes: &[u8], source: &str) -> Result<Vec<Alert>, Sour
     let all: Vec<serde_json::Value> = groups.into_iter().flat_map(|g| g.alerts).collect();
     let bytes = serde_json::to_vec(&all).map_err(|e| SourceError::Other(e.to_string()))?;
     let alerts = parse_alerts(&bytes, source)?;
-    Ok(dedup(&[(source.to_string(), alerts)]))
+    Ok(crate::domain::dedup(&[(source.to_string(), alerts)]))
 }
 
 #[derive(Deserialize)]
@@ -557,47 +557,10 @@ pub fn parse_silences(bytes: &[u8]) -> Result<Vec<Silence>, SourceError> {
         .collect())
 }
 
-/// Whether no two alerts share a fingerprint (then `dedup` of this one list would only
-/// copy and reorder it).
-pub fn fingerprints_unique(alerts: &[Alert]) -> bool {
-    let mut seen = std::collections::HashSet::with_capacity(alerts.len());
-    alerts.iter().all(|a| seen.insert(a.fingerprint.as_str()))
-}
-
-/// Merges the alerts of several Alertmanagers by fingerprint. For an alert reported by more
-/// than one, the most recently updated report wins and `sources` lists every Alertmanager
-/// that reported it (in the order given). Output is sorted by start time, then fingerprint.
-pub fn dedup<A: AsRef<[Alert]>>(per_source: &[(String, A)]) -> Vec<Alert> {
-    let mut merged: BTreeMap<String, Alert> = BTreeMap::new();
-    for (source, alerts) in per_source {
-        for a in alerts.as_ref() {
-            match merged.get_mut(&a.fingerprint) {
-                None => {
-                    let mut a = a.clone();
-                    a.sources = vec![source.clone()];
-                    merged.insert(a.fingerprint.clone(), a);
-                }
-                Some(m) => {
-                    let mut sources = std::mem::take(&mut m.sources);
-                    if !sources.contains(source) {
-                        sources.push(source.clone());
-                    }
-                    if a.updated_at > m.updated_at {
-                        *m = a.clone();
-                    }
-                    m.sources = sources;
-                }
-            }
-        }
-    }
-    let mut out: Vec<Alert> = merged.into_values().collect();
-    out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then_with(|| a.fingerprint.cmp(&b.fingerprint)));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{dedup, fingerprints_unique};
 
     const FIXTURES: [&str; 3] = [
         include_str!("../../tests/fixtures/alertmanager/alerts.json"),

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::types::SourceError;
 use crate::config::types::{Defaults, SourceSpec};
+use crate::domain::SourceError;
 
 /// Response bodies larger than this fail with `SourceError::TooLarge` unless a client is
 /// built with another limit.

@@ -4,13 +4,9 @@
 pub mod alertmanager;
 pub mod exposition;
 pub mod http;
-pub mod label_set;
 pub mod poller;
 pub mod prometheus;
 pub mod scrape;
 pub mod statuspage;
-pub mod types;
 
-pub use label_set::LabelSet;
 pub use poller::{SourceClient, SourcePlan, poll_once, spawn};
-pub use types::*;

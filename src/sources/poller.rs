@@ -7,8 +7,8 @@ use super::alertmanager::AmClient;
 use super::prometheus::PromClient;
 use super::scrape::ScrapeClient;
 use super::statuspage::StatusClient;
-use super::types::{PollData, PollOutcome, QueryPlan, SourceError, SourceKind};
 use crate::config::types::{Defaults, SourceSpec};
+use crate::domain::{PollData, PollOutcome, QueryPlan, SourceError, SourceKind};
 
 /// Everything needed to poll one source. Its `Debug` hides header values and URL userinfo.
 #[derive(Clone, PartialEq)]

@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::http::{Body, HttpClient};
-use super::types::{
+use crate::config::types::{Defaults, SourceSpec};
+use crate::domain::{
     InstantQuery, MetricsPoll, QueryData, QueryPlan, QueryResponse, RangeQuery, Sample, Series, SourceError,
 };
-use crate::config::types::{Defaults, SourceSpec};
 
 /// Prometheus refuses range queries of more than 11,000 points per series.
 pub const MAX_POINTS: u64 = 11_000;

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::exposition::{self, Format, ScrapedSample, Selector};
 use super::http::HttpClient;
-use super::types::{MetricsPoll, QueryData, QueryPlan, QueryResponse, Sample, SourceError};
 use crate::config::types::{Defaults, SourceSpec};
+use crate::domain::{MetricsPoll, QueryData, QueryPlan, QueryResponse, Sample, SourceError};
 
 /// What we ask for: OpenMetrics first, the text format as a fallback.
 pub const ACCEPT: &str =
@@ -88,7 +88,7 @@ pub fn evaluate(samples: &[ScrapedSample], plan: &QueryPlan, now: DateTime<Utc>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::types::{InstantQuery, RangeQuery};
+    use crate::domain::{InstantQuery, RangeQuery};
     use chrono::TimeZone;
     use std::time::Duration;
 

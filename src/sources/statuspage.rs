@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 
 use super::http::HttpClient;
-use super::types::{Component, Indicator, SourceError, StatusIncident, StatusSummary};
 use crate::config::types::{Defaults, SourceSpec};
+use crate::domain::{Component, Indicator, SourceError, StatusIncident, StatusSummary};
 
 #[derive(Debug, Clone)]
 pub struct StatusClient {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::widgets::Widget;
 
-use crate::incident::widget::{BigDigits, ClockPane, ClockStyles};
+use super::clock_widget::{BigDigits, ClockPane, ClockStyles};
 use crate::model::{Model, Pane};
 
 use super::bigdigits;

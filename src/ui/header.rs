@@ -2,8 +2,8 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use crate::domain::SourceStatus;
 use crate::model::{Mode, Model};
-use crate::sources::SourceStatus;
 
 use super::text::Row;
 use super::theme::Theme;

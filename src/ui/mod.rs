@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod bigdigits;
 pub mod clock;
+pub mod clock_widget;
 pub mod community;
 pub mod footer;
 pub mod frame;

@@ -4,9 +4,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use crate::domain::Indicator;
 use crate::model::freshness::coarse_age;
 use crate::model::{Model, Pane};
-use crate::sources::Indicator;
 
 use super::frame::{pane, placeholder};
 use super::text::Row;

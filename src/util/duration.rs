@@ -46,26 +46,7 @@ pub mod serde_opt {
     }
 }
 
-/// `1h5m`, `3m12s`, `45s`, `250ms`: exact, compact, for config round-trips and logs.
-pub fn format_compact(d: Duration) -> String {
-    let ms = d.as_millis();
-    if !ms.is_multiple_of(1000) {
-        return format!("{ms}ms");
-    }
-    let secs = d.as_secs();
-    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
+pub use crate::domain::format_compact;
 
 /// An age for the screen, in coarse steps so that it changes rarely:
 /// under 1 min by the second (`12s`), under 1 h as `3m12s`, under a day as `2h05m`,

@@ -5,10 +5,11 @@ use opsdeck::demo::config::{self, Endpoints};
 use opsdeck::demo::queries;
 use opsdeck::demo::server::{self, Clock, SimServer};
 use opsdeck::demo::sim::{Scenario, SimOptions};
-use opsdeck::sources::{
+use opsdeck::domain::{
     AlertState, Indicator, InstantQuery, Matcher, NewSilence, PollData, QueryData, QueryPlan, RangeQuery,
-    SourceKind, SourcePlan, poll_once,
+    SourceKind,
 };
+use opsdeck::sources::{SourcePlan, poll_once};
 use std::sync::Mutex;
 use std::time::Duration as Std;
 

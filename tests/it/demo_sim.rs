@@ -189,7 +189,7 @@ fn modqueue_surge_and_reviewers() {
 
 #[test]
 fn silences_suppress_matching_alerts() {
-    use opsdeck::sources::{Matcher, NewSilence};
+    use opsdeck::domain::{Matcher, NewSilence};
     let mut s = sim(Scenario::GatewayOverload, 42, 1.0);
     at(&mut s, 360);
     let now = s.now();
@@ -315,7 +315,7 @@ fn every_incident_fires_and_clears_at_any_hour() {
 #[test]
 fn a_calm_day_is_green_at_every_hour_and_an_incident_is_red() {
     use opsdeck::demo::config::{self, Endpoints};
-    use opsdeck::sources::{MetricsPoll, QueryData, QueryResponse, Sample};
+    use opsdeck::domain::{MetricsPoll, QueryData, QueryResponse, Sample};
     // The derivations the screen uses, fed with the simulator's answers to the plan.
     let ep =
         Endpoints { prometheus: "http://x".into(), alertmanager: "http://y".into(), statuspages: vec![] };

@@ -2,11 +2,11 @@
 //! export of an alert-driven incident with silences and runbook steps.
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use opsdeck::derive::{AlertView, Priority};
+use opsdeck::domain::AlertState;
 use opsdeck::incident::action::{self, IncidentAction, apply};
 use opsdeck::incident::export::export_markdown;
 use opsdeck::incident::model::{EventKind, IncidentBook, IncidentError, Severity, SilenceRecord};
 use opsdeck::incident::{Policy, Store};
-use opsdeck::sources::AlertState;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 1, 16, 50).unwrap()

@@ -8,11 +8,11 @@
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use opsdeck::config::{Defaults, PrioritySpec, SourceSpec};
 use opsdeck::derive::{AlertView, Priority};
+use opsdeck::domain::{Alert, AlertState, Labels};
 use opsdeck::incident::action::{self, IncidentAction};
 use opsdeck::incident::model::EventKind;
 use opsdeck::incident::{Policy, Store, clock_view, silence};
 use opsdeck::sources::alertmanager::{AmClient, PostableAlert};
-use opsdeck::sources::{Alert, AlertState, Labels};
 
 fn am_url() -> Option<String> {
     match std::env::var("OPSDECK_TEST_AM_URL") {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use opsdeck::incident::clock::{ClockView, clock_views};
 use opsdeck::incident::model::{self, IncidentBook, Severity};
 use opsdeck::incident::policy::Policy;
-use opsdeck::incident::widget::{BigDigits, ClockPane, ClockStyles};
+use opsdeck::ui::clock_widget::{BigDigits, ClockPane, ClockStyles};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

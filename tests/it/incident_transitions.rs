@@ -3,12 +3,12 @@
 //! resolve, phases, and the amber/red deadline thresholds.
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use opsdeck::derive::{AlertView, Priority};
+use opsdeck::domain::AlertState;
 use opsdeck::incident::clock::{DeadlineState, clock_view, clock_views};
 use opsdeck::incident::model::{
     self, EventKind, IncidentBook, IncidentError, Severity, observe_alerts, observe_time,
 };
 use opsdeck::incident::policy::{Policy, UNASSIGNED};
-use opsdeck::sources::AlertState;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 1, 16, 50).unwrap()

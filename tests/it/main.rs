@@ -13,6 +13,7 @@ mod ui_runbook_support;
 
 mod ui_support;
 
+mod architecture;
 mod classifier_corpus;
 mod classifier_props;
 mod config_check;

@@ -18,10 +18,11 @@ use std::time::Duration;
 use crate::reliability_support::*;
 use chrono::Utc;
 use opsdeck::config::types::{Defaults, SourceSpec};
-use opsdeck::sources::{
-    Freshness, InstantQuery, PollData, PollOutcome, QueryData, QueryPlan, RangeQuery, SourceKind, SourcePlan,
-    SourceStatus, poll_once, spawn,
+use opsdeck::domain::{
+    Freshness, InstantQuery, PollData, PollOutcome, QueryData, QueryPlan, RangeQuery, SourceKind,
+    SourceStatus,
 };
+use opsdeck::sources::{SourcePlan, poll_once, spawn};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -200,7 +201,7 @@ async fn backend_down_at_start_then_killed_and_restarted_recovers_without_restar
     am_task.abort();
 }
 
-fn value(m: &opsdeck::sources::MetricsPoll, q: &str) -> QueryData {
+fn value(m: &opsdeck::domain::MetricsPoll, q: &str) -> QueryData {
     m.instant[&InstantQuery::now(q)].as_ref().unwrap_or_else(|e| panic!("{q}: {e}")).data.clone()
 }
 

@@ -5,8 +5,9 @@
 //! the smoke run that keeps every push honest.
 use std::path::Path;
 
+use opsdeck::domain::dedup;
 use opsdeck::sources::alertmanager::{
-    dedup, error_detail, parse_alert_groups, parse_alerts, parse_receivers, parse_silences, parse_status,
+    error_detail, parse_alert_groups, parse_alerts, parse_receivers, parse_silences, parse_status,
 };
 use opsdeck::sources::exposition::{Format, Selector, parse_as, parse_samples, sum_matching};
 use opsdeck::sources::http::Body;

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use chrono::Utc;
 use opsdeck::config::types::{Defaults, SourceSpec};
-use opsdeck::sources::{
+use opsdeck::domain::{
     Freshness, InstantQuery, PollData, PollOutcome, QueryPlan, RangeQuery, SourceError, SourceKind,
-    SourcePlan, SourceStatus, poll_once, spawn,
+    SourceStatus,
 };
+use opsdeck::sources::{SourcePlan, poll_once, spawn};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

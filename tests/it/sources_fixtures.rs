@@ -1,10 +1,10 @@
 //! The Prometheus API, Alertmanager and Statuspage decoders on every captured fixture.
 use chrono::{TimeZone, Utc};
+use opsdeck::domain::{AlertState, Indicator, NewSilence, QueryData, SourceError};
 use opsdeck::sources::alertmanager::{self, PostableAlert};
 use opsdeck::sources::http::Body;
 use opsdeck::sources::prometheus::{parse_buildinfo, parse_response};
 use opsdeck::sources::statuspage::{parse_components, parse_incidents, parse_summary};
-use opsdeck::sources::{AlertState, Indicator, NewSilence, QueryData, SourceError};
 
 fn read(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -287,7 +287,7 @@ fn prometheus_non_query_answers_are_refused_clearly() {
 
 // ---- Alertmanager ----------------------------------------------------------------------
 
-fn alerts(name: &str) -> Vec<opsdeck::sources::Alert> {
+fn alerts(name: &str) -> Vec<opsdeck::domain::Alert> {
     alertmanager::parse_alerts(&read(&format!("alertmanager/{name}")), "am-a").unwrap()
 }
 
@@ -462,7 +462,7 @@ fn alertmanager_dedup_merges_replicas() {
     // Replica b saw the DiskFull alert later, with another annotation.
     b[0].updated_at = b[0].updated_at.map(|t| t + chrono::Duration::seconds(5));
     b[0].annotations.insert("summary".into(), "newer".into());
-    let merged = alertmanager::dedup(&[("am-a".into(), a.clone()), ("am-b".into(), b)]);
+    let merged = opsdeck::domain::dedup(&[("am-a".into(), a.clone()), ("am-b".into(), b)]);
     assert_eq!(merged.len(), 4);
     let disk = merged.iter().find(|x| x.fingerprint == "58b5a90f31e111e0").unwrap();
     assert_eq!(disk.sources, vec!["am-a", "am-b"]);
@@ -472,7 +472,7 @@ fn alertmanager_dedup_merges_replicas() {
     let obs = merged.iter().find(|x| x.fingerprint == "d4a6db4830a6998e").unwrap();
     assert_eq!(obs.sources, vec!["am-a", "am-b"]);
     // Reporting the same alert twice from one source lists it once.
-    let twice = alertmanager::dedup(&[("am-a".into(), a.clone()), ("am-a".into(), a)]);
+    let twice = opsdeck::domain::dedup(&[("am-a".into(), a.clone()), ("am-a".into(), a)]);
     assert!(twice.iter().all(|x| x.sources == vec!["am-a"]));
 }
 

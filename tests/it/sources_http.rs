@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use opsdeck::config::types::{BasicAuth, Defaults, SourceSpec};
+use opsdeck::domain::{InstantQuery, PollData, QueryPlan, SourceError, SourceKind};
 use opsdeck::sources::http::HttpClient;
-use opsdeck::sources::{InstantQuery, PollData, QueryPlan, SourceError, SourceKind, SourcePlan, poll_once};
+use opsdeck::sources::{SourcePlan, poll_once};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -408,7 +409,7 @@ async fn statuspage_follows_redirects() {
     };
     let o = poll_once(&plan, Utc::now()).await;
     let Ok(PollData::Status(s)) = o.result else { panic!("{:?}", o.result) };
-    assert_eq!((s.page_name.as_str(), s.indicator), ("Example Cloud", opsdeck::sources::Indicator::Major));
+    assert_eq!((s.page_name.as_str(), s.indicator), ("Example Cloud", opsdeck::domain::Indicator::Major));
     // Rate limiting is an HTTP error like any other.
     let limited = raw_server(429, "Content-Type: text/plain\r\n".into(), "Too Many Requests".into()).await;
     let plan = SourcePlan {

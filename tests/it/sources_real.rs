@@ -10,13 +10,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use opsdeck::config::types::{Defaults, SourceSpec};
-use opsdeck::sources::alertmanager::{self, AmClient, PostableAlert};
+use opsdeck::domain::{
+    Alert, AlertState, InstantQuery, Matcher, MetricsPoll, NewSilence, PollData, QueryData, QueryPlan,
+    QueryResponse, RangeQuery, SourceError, SourceKind,
+};
+use opsdeck::sources::alertmanager::{AmClient, PostableAlert};
 use opsdeck::sources::prometheus::PromClient;
 use opsdeck::sources::scrape::ScrapeClient;
-use opsdeck::sources::{
-    Alert, AlertState, InstantQuery, Matcher, MetricsPoll, NewSilence, PollData, QueryData, QueryPlan,
-    QueryResponse, RangeQuery, SourceError, SourceKind, SourcePlan, poll_once,
-};
+use opsdeck::sources::{SourcePlan, poll_once};
 
 fn env(var: &str) -> Option<String> {
     match std::env::var(var) {
@@ -362,7 +363,8 @@ async fn alertmanager_alert_round_trip_and_silence() {
     };
     let Ok(PollData::Alerts(from_a)) = poll_once(&plan, Utc::now()).await.result else { panic!() };
     let from_b = am("am-b").unwrap().alerts().await.unwrap();
-    let merged = alertmanager::dedup(&[("am-a".into(), from_a.to_vec()), ("am-b".into(), from_b.to_vec())]);
+    let merged =
+        opsdeck::domain::dedup(&[("am-a".into(), from_a.to_vec()), ("am-b".into(), from_b.to_vec())]);
     assert_eq!(merged.len(), from_a.len());
     let m = merged.iter().find(|a| a.fingerprint == got.fingerprint).unwrap();
     assert_eq!(m.sources, vec!["am-a", "am-b"]);

@@ -5,9 +5,9 @@
 use chrono::Utc;
 use opsdeck::config::{Config, SourceSpec};
 use opsdeck::derive::{AlertView, Priority};
+use opsdeck::domain::AlertState;
 use opsdeck::incident::model::EventKind;
 use opsdeck::incident::{IncidentAction, Policy, Severity, Store, action, silence};
-use opsdeck::sources::AlertState;
 use opsdeck::sources::alertmanager::AmClient;
 
 fn am_url() -> Option<String> {
@@ -53,7 +53,7 @@ async fn screen_silence_reaches_alertmanager_and_the_timeline() {
         labels: [("alertname", "ScreenSilenceTest"), ("marker", marker.as_str())]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<opsdeck::sources::Labels>()
+            .collect::<opsdeck::domain::Labels>()
             .into(),
         annotations: Default::default(),
         sources: vec!["am-screen".into()],

@@ -3,8 +3,8 @@
 
 use crate::ui_support::*;
 use chrono::Duration;
+use opsdeck::domain::{SourceError, SourceKind};
 use opsdeck::model::{Effect, FeedRow, Key, KeyCode, Model, Msg, Pane, Views, update_with};
-use opsdeck::sources::{SourceError, SourceKind};
 
 fn key(m: &mut Model, k: Key) -> Vec<Effect> {
     update_with(m, Msg::Key(k), |_| views())
@@ -161,7 +161,7 @@ fn alerts_new_since_last_look_are_marked() {
     // A different answer than the baseline's (an equal one is not derived again).
     let mut changed = empty_poll("am-a", SourceKind::Alertmanager, t0() + Duration::seconds(5));
     let fixture = include_bytes!("../fixtures/alertmanager/alerts.json");
-    changed.result = Ok(opsdeck::sources::PollData::Alerts(
+    changed.result = Ok(opsdeck::domain::PollData::Alerts(
         opsdeck::sources::alertmanager::parse_alerts(fixture, "am-a").unwrap().into(),
     ));
     update_with(&mut m, Msg::Polled(changed), more);
@@ -266,9 +266,9 @@ fn am_poll(
     cache: &mut opsdeck::sources::alertmanager::AlertCache,
     at: chrono::DateTime<chrono::Utc>,
     body: &str,
-) -> opsdeck::sources::PollOutcome {
+) -> opsdeck::domain::PollOutcome {
     let mut p = empty_poll("am-a", SourceKind::Alertmanager, at);
-    p.result = Ok(opsdeck::sources::PollData::Alerts(cache.parse(body.as_bytes(), "am-a").unwrap()));
+    p.result = Ok(opsdeck::domain::PollData::Alerts(cache.parse(body.as_bytes(), "am-a").unwrap()));
     p
 }
 
@@ -309,7 +309,7 @@ fn a_metrics_poll_keeps_the_alert_views_and_changes_only_the_others() {
         v
     }
     let mut p = empty_poll("prod", SourceKind::Prometheus, t0() + Duration::seconds(5));
-    let Ok(opsdeck::sources::PollData::Metrics(mp)) = &mut p.result else { panic!() };
+    let Ok(opsdeck::domain::PollData::Metrics(mp)) = &mut p.result else { panic!() };
     mp.range.insert("new data".into(), Ok(vec![])); // differs from the previous answer
     update_with(&mut m, Msg::Polled(p), other);
     assert_eq!(m.views.alerts, alerts_before, "alert views kept");

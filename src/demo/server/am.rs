@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::Shared;
 use crate::demo::sim::silences::{SilenceError, rfc3339};
 use crate::demo::sim::{SimAlert, to_secs};
-use crate::sources::{Labels, Matcher, NewSilence};
+use crate::domain::{Labels, Matcher, NewSilence};
 
 type Params = Vec<(String, String)>;
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::Shared;
 use crate::demo::promql;
 use crate::demo::sim::to_secs;
-use crate::sources::Labels;
+use crate::domain::Labels;
 
 type Params = Vec<(String, String)>;
 

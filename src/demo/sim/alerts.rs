@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::state::{DB, Frame, GATEWAY, SERVICES};
-use crate::sources::Labels;
+use crate::domain::Labels;
 
 /// One alert instance a rule produces while its condition holds.
 #[derive(Debug, Clone, PartialEq)]

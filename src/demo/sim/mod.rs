@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, VecDeque};
 pub use scenario::Scenario;
 pub use state::{Frame, SERVICES};
 
-use crate::sources::{Labels, NewSilence};
+use crate::domain::{Labels, NewSilence};
 use alerts::{Firing, RULES, fingerprint};
 use silences::SilenceRec;
 use state::{Dyn, compute, service_index};

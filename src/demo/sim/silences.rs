@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::to_time;
-use crate::sources::{Labels, Matcher, NewSilence};
+use crate::domain::{Labels, Matcher, NewSilence};
 
 #[derive(Debug, Clone)]
 pub struct SilenceRec {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use opsdeck::config::{Config, parse_str};
 use opsdeck::derive::*;
+use opsdeck::domain::{AlertState, Indicator, PollData, PollOutcome, SourceError, SourceKind};
 use opsdeck::model::{Model, ModelOptions, Msg, Views, update_with};
-use opsdeck::sources::{AlertState, Indicator, PollData, PollOutcome, SourceError, SourceKind};
 
 pub const CONFIG: &str = r#"
 environment = "prod-us-east"
@@ -223,7 +223,7 @@ pub fn storm() -> Views {
 pub fn empty_poll(name: &str, kind: SourceKind, at: DateTime<Utc>) -> PollOutcome {
     let data = match kind {
         SourceKind::Alertmanager => PollData::Alerts(Default::default()),
-        SourceKind::Statuspage => PollData::Status(opsdeck::sources::StatusSummary {
+        SourceKind::Statuspage => PollData::Status(opsdeck::domain::StatusSummary {
             page_name: name.into(),
             page_url: String::new(),
             updated_at: None,

@@ -8,7 +8,8 @@ use ratatui::style::Style;
 use ratatui::widgets::Widget;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::clock::{BIG_ROWS, ClockView, DeadlineState, big_digits_scaled, big_width};
+use super::bigdigits::{BIG_ROWS, big_digits_scaled, big_width};
+use crate::incident::{ClockView, DeadlineState};
 
 /// Styles by role; the screen maps its theme onto these.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

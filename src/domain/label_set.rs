@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::types::Labels;
+use super::Labels;
 
 #[derive(Clone, Default)]
 pub struct LabelSet(Arc<Inner>);
