@@ -299,6 +299,19 @@ pub struct RunbooksSpec {
     pub dirs: Vec<PathBuf>,
     #[serde(default)]
     pub webhook: Option<String>,
+    /// How many times faster than real time verify windows and timeouts run: `opsdeck
+    /// demo` writes its `--speed` here, so a drill follows the simulator's clock. 1 for
+    /// real systems.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub time_scale: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 fn default_runbook_dirs() -> Vec<PathBuf> {
@@ -307,6 +320,6 @@ fn default_runbook_dirs() -> Vec<PathBuf> {
 
 impl Default for RunbooksSpec {
     fn default() -> Self {
-        RunbooksSpec { dirs: default_runbook_dirs(), webhook: None }
+        RunbooksSpec { dirs: default_runbook_dirs(), webhook: None, time_scale: 1.0 }
     }
 }

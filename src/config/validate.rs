@@ -143,7 +143,12 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
     }
     if let Some((t, span)) = table(d, root, "runbooks") {
         let tbl = Tbl { t, what: "[runbooks]", span: &span };
-        known_keys(d, tbl, &["dirs", "webhook"]);
+        known_keys(d, tbl, &["dirs", "webhook", "time_scale"]);
+        if let Some((x, span)) = number(d, tbl, "time_scale")
+            && !(x.is_finite() && (0.01..=1000.0).contains(&x))
+        {
+            d.at(&span, format!("`time_scale` must be between 0.01 and 1000, not {x}"));
+        }
         if let Some(dirs) = string_list(d, tbl, "dirs") {
             for (dir, span) in dirs {
                 if dir.trim().is_empty() {

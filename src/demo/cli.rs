@@ -118,7 +118,8 @@ fn options(a: &DemoArgs) -> anyhow::Result<SimOptions> {
 
 /// Writes the demo config for `server` into a fresh temporary directory.
 fn write_config(server: &SimServer, poll: Duration, theme: &str) -> anyhow::Result<(tempdir::Dir, PathBuf)> {
-    let cfg = config::build(&Endpoints::from(server), poll, theme);
+    let mut cfg = config::build(&Endpoints::from(server), poll, theme);
+    cfg.runbooks.time_scale = server.shared.with(|sim| sim.options().speed);
     let dir = tempdir::Dir::new()?;
     let path = dir.path().join("opsdeck-demo.toml");
     std::fs::write(&path, config::to_toml(&cfg)?).with_context(|| format!("writing {}", path.display()))?;

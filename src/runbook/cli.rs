@@ -242,7 +242,7 @@ pub fn new_run_id(rb: &Runbook, now: chrono::DateTime<chrono::Utc>) -> String {
 pub fn prom(cfg: &Config) -> Option<PromQuery> {
     let src = cfg.prometheus.first()?;
     match PromQuery::from_source(src) {
-        Ok(p) => Some(p),
+        Ok(p) => Some(p.with_time_scale(cfg.runbooks.time_scale)),
         Err(e) => {
             eprintln!("warning: prometheus `{}`: {e:#}; verify blocks will be unknown", src.name);
             None

@@ -5,7 +5,9 @@
 //! `timeout` passes first; a query error is `Unknown`, never a pass. A query Prometheus
 //! rejects (HTTP 4xx, `bad_data`) is `Unknown` at once; a transient error (connection,
 //! 5xx) keeps polling, and if the last poll before the timeout was an error the verdict is
-//! `Unknown`, not `Failed`.
+//! `Unknown`, not `Failed`. The window and the timeout run `[runbooks] time_scale` times
+//! faster than real time (1 for real systems; `opsdeck demo` writes its `--speed`, so a
+//! drill at `--speed 30` follows the simulator's clock and waits a thirtieth as long).
 use std::time::Duration;
 
 use super::machine::VerifyVerdict;
@@ -82,6 +84,8 @@ pub struct PromQuery {
     client: reqwest::Client,
     base: String,
     headers: reqwest::header::HeaderMap,
+    /// Clock seconds of the verify window per real second (see the module contract).
+    time_scale: f64,
 }
 
 impl PromQuery {
@@ -118,7 +122,18 @@ impl PromQuery {
             let pem = std::fs::read(ca).with_context(|| ca.display().to_string())?;
             builder = builder.add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
         }
-        Ok(PromQuery { client: builder.build()?, base: src.url.trim_end_matches('/').to_string(), headers })
+        Ok(PromQuery {
+            client: builder.build()?,
+            base: src.url.trim_end_matches('/').to_string(),
+            headers,
+            time_scale: 1.0,
+        })
+    }
+
+    /// Verify windows on a clock `scale` times faster than real time (clamped to 0.01..=1000).
+    pub fn with_time_scale(mut self, scale: f64) -> PromQuery {
+        self.time_scale = if scale.is_finite() { scale.clamp(0.01, 1000.0) } else { 1.0 };
+        self
     }
 
     pub fn new(url: &str) -> PromQuery {
@@ -169,10 +184,11 @@ pub async fn run(
     };
     let started = tokio::time::Instant::now();
     let mut tracker = Tracker::new(hold_for, timeout);
-    let every = poll_interval(hold_for);
+    let scale = client.time_scale;
+    let every = poll_interval(hold_for).div_f64(scale).max(Duration::from_millis(100));
     loop {
         let poll = client.poll(query).await;
-        if let Some(v) = tracker.observe(started.elapsed(), poll) {
+        if let Some(v) = tracker.observe(started.elapsed().mul_f64(scale), poll) {
             return v;
         }
         tokio::time::sleep(every).await;

@@ -1,7 +1,7 @@
 //! The headless game-day drill: `gateway-overload` unfolds in `opsdeck demo --serve-only`,
 //! the shipped gateway-overload runbook runs in plain mode with the confirmations piped in,
 //! its verify steps pass against the simulator's Prometheus API, and the alert clears.
-//! (Verify windows are real time: this test takes about three minutes.)
+//! (Verify windows follow the simulator's clock, so at `--speed 30` they pass in seconds.)
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Stdio};
