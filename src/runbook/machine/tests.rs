@@ -1,5 +1,6 @@
 //! The machine's unit tests.
 use super::*;
+use std::path::PathBuf;
 use crate::runbook::types::*;
 
 fn t(s: u32) -> DateTime<Utc> {
