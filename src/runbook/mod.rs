@@ -12,6 +12,7 @@ pub mod machine;
 pub mod parse;
 pub mod plain;
 pub mod report;
+pub mod runs;
 pub mod types;
 pub mod verify;
 pub mod webhook;

@@ -15,13 +15,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::reliability_support::*;
 use chrono::Utc;
 use opsdeck::config::types::{Defaults, SourceSpec};
 use opsdeck::sources::{
     Freshness, InstantQuery, PollData, PollOutcome, QueryData, QueryPlan, RangeQuery, SourceKind, SourcePlan,
     SourceStatus, poll_once, spawn,
 };
-use crate::reliability_support::*;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 

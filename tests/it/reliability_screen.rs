@@ -8,10 +8,10 @@
 //!   through `util::text::sanitize` first.
 //! - A huge label value is cut with an ellipsis, not clipped mid-word without a sign.
 
+use crate::ui_support::*;
 use opsdeck::model::{Key, KeyCode, Model, ModelOptions, Msg, Views, update_with};
 use opsdeck::sources::{SourceError, SourceKind};
 use opsdeck::ui::{Theme, render_to_buffer};
-use crate::ui_support::*;
 
 const OSC52: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
 const TITLE: &str = "\u{1b}]0;pwned\u{1b}\\";

@@ -1,8 +1,8 @@
 //! Snapshot of the silence confirmation at 80x24: every matcher, the end time, the author,
 //! the comment and the Alertmanager it goes to, with No highlighted first.
 
-use opsdeck::model::{Key, KeyCode, Model, Msg, update_with};
 use crate::ui_support::*;
+use opsdeck::model::{Key, KeyCode, Model, Msg, update_with};
 
 fn key(m: &mut Model, k: Key) {
     update_with(m, Msg::Key(k), |_| views());

@@ -2,11 +2,11 @@
 //! silence (duration, comment, matchers shown, confirmation defaulting to No) become effects;
 //! results come back as a status line; wall and read-only screens refuse them all.
 
+use crate::ui_support::*;
 use chrono::Duration;
 use opsdeck::incident::{IncidentAction, IncidentBook, Severity, observe_alerts};
 use opsdeck::model::incident_actions::{Prompt, current_status};
 use opsdeck::model::{Effect, Key, KeyCode, Model, ModelOptions, Msg, Pane, update_with};
-use crate::ui_support::*;
 
 fn key(m: &mut Model, k: Key) -> Vec<Effect> {
     update_with(m, Msg::Key(k), |_| views())

@@ -2,11 +2,11 @@
 //! detail, help and a storm; plus the absurdly small. And the real binary in a
 //! pseudo-terminal survives a storm of resizes.
 
+use crate::pty_support::{Pty, assert_restored, wait_for, wait_for_at};
+use crate::ui_support::*;
 use opsdeck::model::{Key, KeyCode, ModelOptions, Msg, update_with};
 use opsdeck::ui::{Theme, render_to_buffer};
-use crate::pty_support::{Pty, assert_restored, wait_for, wait_for_at};
 use std::time::Duration;
-use crate::ui_support::*;
 
 #[test]
 fn every_size_from_20x5_to_200x60() {

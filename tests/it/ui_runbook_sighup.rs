@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::pty_support::{Pty, assert_restored, wait_for};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
-use crate::pty_support::{Pty, assert_restored, wait_for};
 
 const RUNBOOK: &str = r#"---
 title: Hold the lock

@@ -1,13 +1,13 @@
 //! Snapshots of the runbook pane through a real `Terminal` + `TestBackend`, at 200x60 and
 //! 80x24: the destructive-block confirmation dialog, and a run in progress with output.
 
+use crate::ui_runbook_support::*;
 use opsdeck::model::runbook::RunbookMsg;
 use opsdeck::model::{KeyCode, Mode, Model, Msg, update};
 use opsdeck::runbook::exec::{OutputLine, Stream};
 use opsdeck::ui::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use crate::ui_runbook_support::*;
 
 fn text(m: &Model, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -4,11 +4,11 @@
 //! running block is interrupted and journaled before quitting), wall and read-only
 //! refusals.
 
+use crate::ui_runbook_support::*;
 use opsdeck::model::runbook::{PromptKind, RunbookJob, RunbookMsg};
 use opsdeck::model::{Effect, Key, KeyCode, Mode, Msg, Pane, update};
 use opsdeck::runbook::journal::EventKind;
 use opsdeck::runbook::machine::{self, Input, Phase, RunState};
-use crate::ui_runbook_support::*;
 
 fn declined(fx: &[machine::Effect]) -> bool {
     fx.iter().any(|f| matches!(f, machine::Effect::AppendJournal(e) if e.event == EventKind::BlockDeclined))

@@ -1,11 +1,11 @@
 //! Whole-screen snapshots (TestBackend-equivalent buffers, fixed clock, styles included so
 //! a lost colour or a lost STALE marker fails) at 80x24 and 200x60.
 
+use crate::ui_support::*;
 use opsdeck::model::{Key, KeyCode, Model, ModelOptions, Msg, Pane, update_with};
 use opsdeck::ui::{Theme, render_to_buffer};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use crate::ui_support::*;
 
 fn screen(m: &Model, theme: &Theme, w: u16, h: u16) -> String {
     // Through a real Terminal + TestBackend, as the app draws.

@@ -1,10 +1,10 @@
 //! `update` without a terminal: keys, filter, detail, zoom, theme, help, quit, new marks,
 //! freshness, and redraw only when something visible changed.
 
+use crate::ui_support::*;
 use chrono::Duration;
 use opsdeck::model::{Effect, FeedRow, Key, KeyCode, Model, Msg, Pane, Views, update_with};
 use opsdeck::sources::{SourceError, SourceKind};
-use crate::ui_support::*;
 
 fn key(m: &mut Model, k: Key) -> Vec<Effect> {
     update_with(m, Msg::Key(k), |_| views())

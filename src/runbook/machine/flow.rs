@@ -92,6 +92,11 @@ impl Machine {
         if self.steps[step].blocks[block] == RunState::Ok {
             return self.next_block(step, block + 1);
         }
+        if let Some(placeholder) = self.missing_value(step, block) {
+            self.phase = Phase::NeedValue { step, block, placeholder, error: None };
+            return;
+        }
+        self.journal_values(step, block);
         let b = &self.runbook.steps[step].blocks[block];
         if b.safety.needs_confirmation() {
             let expect = match &b.attrs.confirm {
@@ -114,6 +119,7 @@ impl Machine {
         let destructive = self.runbook.steps[step].blocks[block].safety.needs_confirmation();
         let mut e = self.entry_at(EventKind::BlockStarted, step, Some(block));
         e.confirmation = confirmation;
+        e.values = self.shown_values(step, block).into_iter().map(|(_, k, v)| (k, v)).collect();
         if !self.executes(step, block) {
             e.detail = Some("drill: printed, not executed".into());
         }
@@ -125,7 +131,7 @@ impl Machine {
         self.phase = Phase::Running { step, block };
         let rb_step = &self.runbook.steps[step];
         let b = &rb_step.blocks[block];
-        let env = self.env_for(step);
+        let env = self.block_env(step, block, false);
         let mut fx = Vec::new();
         if b.safety.needs_confirmation() {
             fx.push(Effect::Announce(format!(
@@ -156,6 +162,7 @@ impl Machine {
                 spec: ExecSpec { script: b.script.clone(), env, cwd, timeout: b.attrs.timeout },
             });
         } else {
+            let env = self.block_env(step, block, true);
             fx.push(Effect::DrillPrint { step, block, script: b.script.clone(), env });
             let done = ExecResult {
                 exit_code: Some(0),

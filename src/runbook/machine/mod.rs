@@ -12,14 +12,18 @@
 //! - If the record before a destructive block cannot be written, the block is refused.
 //!   A read-only block still runs, with a warning.
 //! - A block that needs confirmation (destructive or unknown) only starts after
-//!   `Input::Confirm(text)` with `text` equal to the expected answer (`yes`/`y` for
-//!   `confirm=yes` or no confirm attribute, the parameter's value for `typed:<param>`, the
-//!   text for `typed:"..."`). Anything else, the empty line included, declines. There is no
-//!   way to confirm more than one block at once.
+//!   `Input::Confirm(text)` with `text` equal to the expected answer (the whole word `yes`
+//!   for `confirm=yes` or no confirm attribute, never `y`; the parameter's value for
+//!   `typed:<param>`, the text for `typed:"..."`). Anything else, the empty line included,
+//!   declines. There is no way to confirm more than one block at once.
+//! - A block with placeholders (`<pod_name>`) first asks each value not yet given in this
+//!   run (`Phase::NeedValue`), before its confirmation; the values are journaled
+//!   (`values_given`, secrets as `***`) before the block runs, and reach the script only as
+//!   environment variables.
 //! - When the runbook has a destructive step, no step runs before a justification that
 //!   matches the runbook's pattern; `allowed_groups` is checked first of all.
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
 use super::exec::{ExecResult, ExecSpec};
@@ -31,10 +35,14 @@ mod params;
 mod record;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_values;
+mod values;
 
 use params::needs_justification;
 pub use params::{block_env, validate_params, validate_params_with};
 use record::EntryExt;
+pub use values::{ValuePrompt, check_value_text, inherited_vars, inner_name, is_secret, split_given};
 
 /// State of a step, a block or a verify block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -58,7 +66,7 @@ pub struct Operator {
     pub groups: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RunOptions {
     pub run_id: String,
     /// Drill: destructive blocks are printed, not run (unless `simulator`).
@@ -66,12 +74,18 @@ pub struct RunOptions {
     /// The environment points at the demo simulator (OPSDECK_SIM_URL): in a drill,
     /// destructive blocks run for real since the simulator is safe by construction.
     pub simulator: bool,
+    /// The runbook's `Variable` placeholders (`$PDB`) that opsdeck's own environment sets
+    /// (see [`inherited_vars`]): they are not asked, the block inherits them.
+    pub inherited: BTreeSet<String>,
+    /// Placeholder values given up front (`--param`), by environment variable name;
+    /// checked with [`check_value_text`].
+    pub prefill: BTreeMap<String, String>,
 }
 
 /// What the operator must type to confirm a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
-    /// `yes` or `y`.
+    /// The whole word `yes` (never `y`).
     Yes,
     /// Exactly this text.
     Typed(String),
@@ -80,7 +94,7 @@ pub enum Expect {
 impl Expect {
     pub fn accepts(&self, answer: &str) -> bool {
         match self {
-            Expect::Yes => answer == "yes" || answer == "y",
+            Expect::Yes => answer == "yes",
             // An empty expected value (an empty parameter) can never be confirmed: the
             // empty line is always No.
             Expect::Typed(t) => !answer.is_empty() && answer == t,
@@ -118,6 +132,15 @@ pub enum Phase {
     /// Waiting for the operator: `RunStep` (Enter), `Skip(reason)`, `Abort`.
     Ready {
         step: usize,
+    },
+    /// A block's placeholder `placeholder` (index into `Block::placeholders`) needs a
+    /// value: `Value(text)`, `CancelValue`, `Abort`. `error` says why the last one was
+    /// refused.
+    NeedValue {
+        step: usize,
+        block: usize,
+        placeholder: usize,
+        error: Option<String>,
     },
     /// A block needs confirmation: `Confirm(text)`. `unknown`: it started before without a
     /// recorded outcome and may already have run.
@@ -161,6 +184,10 @@ pub enum Input {
     RunStep,
     Skip(String),
     Confirm(String),
+    /// The value for the placeholder asked (`Phase::NeedValue`).
+    Value(String),
+    /// No value: the block is not run, the step waits again.
+    CancelValue,
     Abort(String),
     Retry,
     SkipFailed(String),
@@ -203,8 +230,11 @@ pub struct ConfirmDialog {
     /// 1-based line of the block in the runbook.
     pub line: usize,
     pub script: String,
-    /// `(NAME, value)` as the block's environment will hold them.
+    /// `(NAME, value)` as the block's environment will hold them (the runbook's
+    /// parameters and the run's variables).
     pub env: Vec<(String, String)>,
+    /// The block's placeholders: `(as written, NAME, value)`, `***` for a secret one.
+    pub values: Vec<(String, String, String)>,
     pub safety: Safety,
     pub reason: String,
     /// `(kind, text)`: `CAUTION` / `WARNING` callouts of the step.
@@ -255,6 +285,10 @@ pub struct Machine {
     /// Webhook texts released at the next journal acknowledgement.
     pending_announce: VecDeque<String>,
     now: DateTime<Utc>,
+    /// Placeholder values given in this run, by environment variable.
+    values: BTreeMap<String, String>,
+    /// Those already in the journal (a `values_given` record).
+    journaled_values: BTreeSet<String>,
 }
 
 impl Machine {
@@ -354,7 +388,13 @@ impl Machine {
                 note: None,
             })
             .collect();
-        Machine {
+        let values = opts
+            .prefill
+            .iter()
+            .filter(|(_, v)| check_value_text(v).is_ok())
+            .map(|(k, v)| (k.clone(), v.clone()));
+        let values = values.collect();
+        let mut m = Machine {
             runbook,
             opts,
             operator,
@@ -367,7 +407,11 @@ impl Machine {
             rolling_back: false,
             pending_announce: VecDeque::new(),
             now,
-        }
+            values: BTreeMap::new(),
+            journaled_values: BTreeSet::new(),
+        };
+        m.values = values;
+        m
     }
 
     pub fn phase(&self) -> &Phase {
@@ -400,9 +444,13 @@ impl Machine {
         let b = &self.runbook.steps[step].blocks[block];
         !(self.opts.drill && !self.opts.simulator && b.safety.needs_confirmation())
     }
-    /// The environment the block would get.
+    /// The environment a block of `step` gets from the runbook's parameters.
     pub fn env_for(&self, step: usize) -> Vec<(String, String)> {
         block_env(&self.params, &self.opts.run_id, &self.runbook.steps[step].id, self.opts.drill)
+    }
+    /// The placeholder values given so far in this run, by environment variable.
+    pub fn values(&self) -> &BTreeMap<String, String> {
+        &self.values
     }
     /// The dialog to show while the phase is `Confirm`.
     pub fn confirm_dialog(&self) -> Option<ConfirmDialog> {
@@ -416,6 +464,7 @@ impl Machine {
             line: b.line,
             script: b.script.clone(),
             env: self.env_for(*step),
+            values: self.shown_values(*step, *block),
             safety: b.safety,
             reason: b.reason.clone(),
             callouts: s.callouts.iter().map(|c| (c.kind.clone(), c.text.clone())).collect(),
@@ -489,6 +538,12 @@ impl Machine {
                     self.phase = Phase::Ready { step };
                 }
             }
+            (Phase::NeedValue { step, block, placeholder, .. }, Input::Value(v)) => {
+                self.give_value(step, block, placeholder, v)
+            }
+            (Phase::NeedValue { step, block, placeholder, .. }, Input::CancelValue) => {
+                fx.extend(self.cancel_value(step, block, placeholder))
+            }
             (Phase::Running { .. }, Input::Interrupt) => fx.push(Effect::KillCommand),
             (Phase::Verifying { step, verify }, Input::Interrupt) => {
                 self.finish_verify(step, verify, VerifyVerdict::Unknown("interrupted by the operator".into()))
@@ -516,6 +571,7 @@ impl Machine {
                 Phase::NeedJustification { .. }
                 | Phase::Ready { .. }
                 | Phase::Confirm { .. }
+                | Phase::NeedValue { .. }
                 | Phase::Failed { .. },
                 Input::Abort(reason),
             ) => self.finish(Outcome::Aborted(reason)),
@@ -536,6 +592,8 @@ fn input_name(i: &Input) -> &'static str {
         Input::RunStep => "run",
         Input::Skip(_) => "skip",
         Input::Confirm(_) => "confirm",
+        Input::Value(_) => "value",
+        Input::CancelValue => "cancel",
         Input::Abort(_) => "abort",
         Input::Retry => "retry",
         Input::SkipFailed(_) => "skip",
@@ -552,6 +610,7 @@ fn phase_name(p: &Phase) -> &'static str {
         Phase::NeedJustification { .. } => "waiting for a justification",
         Phase::Ready { .. } => "waiting for run/skip/abort",
         Phase::Confirm { .. } => "waiting for a confirmation",
+        Phase::NeedValue { .. } => "waiting for a value",
         Phase::Running { .. } => "a command is running",
         Phase::Verifying { .. } => "verifying",
         Phase::Failed { .. } => "a step failed",

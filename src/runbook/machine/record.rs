@@ -22,6 +22,7 @@ impl Machine {
     pub(super) fn replay(&mut self, records: &[Record]) {
         for r in records {
             let e = &r.entry;
+            self.restore_values(&e.values);
             let Some(step) = e.step.filter(|&s| s < self.steps.len()) else { continue };
             let st = &mut self.steps[step];
             let block = e.block;
@@ -90,6 +91,7 @@ impl Machine {
             output: None,
             detail: None,
             drill: self.opts.drill,
+            values: Default::default(),
         }
     }
 

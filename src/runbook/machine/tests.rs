@@ -1,13 +1,13 @@
 //! The machine's unit tests.
 use super::*;
-use std::path::PathBuf;
 use crate::runbook::types::*;
+use std::path::PathBuf;
 
-fn t(s: u32) -> DateTime<Utc> {
+pub(super) fn t(s: u32) -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000 + s as i64, 0).unwrap()
 }
 
-fn block(script: &str, safety: Safety, confirm: Option<Confirm>) -> Block {
+pub(super) fn block(script: &str, safety: Safety, confirm: Option<Confirm>) -> Block {
     Block {
         line: 1,
         lang: "sh".into(),
@@ -21,7 +21,7 @@ fn block(script: &str, safety: Safety, confirm: Option<Confirm>) -> Block {
     }
 }
 
-fn step(id: &str, blocks: Vec<Block>) -> Step {
+pub(super) fn step(id: &str, blocks: Vec<Block>) -> Step {
     Step {
         id: id.into(),
         title: id.into(),
@@ -33,7 +33,7 @@ fn step(id: &str, blocks: Vec<Block>) -> Step {
     }
 }
 
-fn runbook() -> Runbook {
+pub(super) fn runbook() -> Runbook {
     Runbook {
         path: "/rb/drain.md".into(),
         file_hash: "h1".into(),
@@ -65,23 +65,23 @@ fn runbook() -> Runbook {
     }
 }
 
-fn op(groups: &[&str]) -> Operator {
+pub(super) fn op(groups: &[&str]) -> Operator {
     Operator {
         who: Who { user: "alice".into(), ssh_client: None },
         groups: groups.iter().map(|s| s.to_string()).collect(),
     }
 }
 
-fn opts() -> RunOptions {
-    RunOptions { run_id: "r1".into(), drill: false, simulator: false }
+pub(super) fn opts() -> RunOptions {
+    RunOptions { run_id: "r1".into(), ..Default::default() }
 }
 
-fn params() -> BTreeMap<String, String> {
+pub(super) fn params() -> BTreeMap<String, String> {
     BTreeMap::from([("cluster".to_string(), "eu-1".to_string())])
 }
 
 /// Acks every journal record; returns all effects and the journaled entries.
-fn settle(m: &mut Machine, mut fx: Vec<Effect>, now: DateTime<Utc>) -> (Vec<Effect>, Vec<Entry>) {
+pub(super) fn settle(m: &mut Machine, mut fx: Vec<Effect>, now: DateTime<Utc>) -> (Vec<Effect>, Vec<Entry>) {
     let mut all = Vec::new();
     let mut entries = Vec::new();
     while let Some(pos) = fx.iter().position(|e| matches!(e, Effect::AppendJournal(_))) {
@@ -97,7 +97,7 @@ fn settle(m: &mut Machine, mut fx: Vec<Effect>, now: DateTime<Utc>) -> (Vec<Effe
     (all, entries)
 }
 
-fn started() -> Machine {
+pub(super) fn started() -> Machine {
     let (mut m, fx) = Machine::start(runbook(), opts(), op(&[]), params(), Some("SRE-7".into()), t(0));
     settle(&mut m, fx, t(0));
     m
@@ -268,7 +268,7 @@ fn drill_prints_destructive_blocks() {
     assert!(m.executes(1, 0));
 }
 
-fn record(seq: u64, e: Entry) -> Record {
+pub(super) fn record(seq: u64, e: Entry) -> Record {
     Record {
         seq,
         run_id: "r1".into(),
@@ -414,6 +414,9 @@ fn an_empty_expected_value_is_never_confirmed() {
     assert!(!Expect::Typed(String::new()).accepts(""));
     assert!(!Expect::Yes.accepts(""));
     assert!(!Expect::Yes.accepts("YES please"));
+    // The whole word: `y` is never a destructive block's yes.
+    assert!(!Expect::Yes.accepts("y"));
+    assert!(Expect::Yes.accepts("yes"));
     assert!(Expect::Typed("eu-1".into()).accepts("eu-1"));
 }
 
