@@ -44,6 +44,7 @@ mod runbook_run_injection;
 mod runbook_run_interrupt;
 mod runbook_run_plain;
 mod runbook_run_resume;
+mod runbook_run_typeahead;
 mod runbook_run_verify;
 mod runbook_run_webhook;
 mod snapshot_real;
