@@ -409,16 +409,10 @@ fn status(buf: &mut Buffer, footer: Rect, m: &Model, t: &Theme) {
     } else if ui.quit_ask {
         Some((" y quit (the run stays unfinished) · any other key stays".into(), t.muted()))
     } else if ui.dialog_open() {
-        Some((
-            " typing the confirmation · Enter submit · Backspace delete · Esc No · ↑↓ scroll".into(),
-            t.muted(),
-        ))
+        Some((" typing the answer · Enter submit · Backspace delete · Esc No · ↑↓ scroll".into(), t.muted()))
     } else if let Some(p) = &ui.prompt {
-        let esc = if p.kind == PromptKind::Value { "Esc do not run the block" } else { "Esc cancel" };
-        Some((
-            format!(" typing: letters go into the field · Enter accept · Backspace delete · {esc}"),
-            t.muted(),
-        ))
+        let esc = if p.kind == PromptKind::Value { "Esc skip the block" } else { "Esc cancel" };
+        Some((format!(" typing · Enter accept · Backspace delete · {esc}"), t.muted()))
     } else if ui.picker.is_some() {
         Some((" ↑↓ choose · Enter start · Esc close".into(), t.muted()))
     } else if ui.run.is_some() && m.focus == crate::model::Pane::Runbook && !ui.modal() && !m.help {

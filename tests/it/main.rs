@@ -60,6 +60,7 @@ mod ui_incident_keys;
 mod ui_incident_silence_am;
 mod ui_resize;
 mod ui_runbook_e2e;
+mod ui_runbook_keyboard;
 mod ui_runbook_sighup;
 mod ui_runbook_snapshots;
 mod ui_runbook_update;
