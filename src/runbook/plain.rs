@@ -537,3 +537,19 @@ fn show(m: &Machine, done: &[Effect], out: &mut (dyn Write + Send), outcome: &mu
     }
     let _ = out.flush();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeholder_is_marked_under_it_or_in_reverse_video_on_a_terminal() {
+        let plain = highlight("kubectl delete pod <pod_name> -n x", "<pod_name>", false);
+        assert_eq!(plain, ["    kubectl delete pod <pod_name> -n x", "                       ^^^^^^^^^^"]);
+        let ansi = highlight("kubectl delete pod <pod_name>", "<pod_name>", true);
+        assert_eq!(ansi, ["    kubectl delete pod \x1b[1;7m<pod_name>\x1b[0m"]);
+        // Hostile text in the command is sanitized; only our own escapes remain.
+        let h = highlight("echo \x1b[2J <x>", "<x>", true);
+        assert!(!h[0].contains("\x1b[2J"), "{h:?}");
+    }
+}

@@ -40,6 +40,7 @@ mod reliability_signals;
 mod runbook_format_lint;
 mod runbook_format_parse;
 mod runbook_format_shipped;
+mod runbook_run_find;
 mod runbook_run_injection;
 mod runbook_run_interrupt;
 mod runbook_run_plain;
