@@ -43,10 +43,12 @@ pub fn on_key(m: &mut Model, k: Key) -> Option<Vec<Effect>> {
         m.mark_dirty();
         return Some(Vec::new());
     }
-    if m.focus == Pane::Runbook && m.runbook.run.is_some() && !m.help {
-        if let Some(fx) = run_key(m, k) {
-            return Some(fx);
-        }
+    if m.focus == Pane::Runbook
+        && m.runbook.run.is_some()
+        && !m.help
+        && let Some(fx) = run_key(m, k)
+    {
+        return Some(fx);
     }
     if m.runbook.holds_keyboard(m.focus)
         && let Some(a) = m.keymap.action(k)
