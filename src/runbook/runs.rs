@@ -100,13 +100,17 @@ pub fn list_runs(dirs: &[(PathBuf, bool)]) -> Vec<RunSummary> {
     out
 }
 
-/// The table `opsdeck runbook runs` prints.
+/// The table `opsdeck runbook runs` prints (columns as wide as their widest value).
 pub fn table(runs: &[RunSummary]) -> String {
     use std::fmt::Write;
+    let w =
+        |head: &str, f: &dyn Fn(&RunSummary) -> usize| runs.iter().map(f).max().unwrap_or(0).max(head.len());
+    let (wi, wr, ww) =
+        (w("RUN ID", &|r| r.id.len()), w("RUNBOOK", &|r| r.runbook.len()), w("WHO", &|r| r.who.len()));
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{:<44} {:<22} {:<12} {:<10} {:<20} NOTE",
+        "{:<wi$}  {:<wr$}  {:<ww$}  {:<10}  {:<20}  NOTE",
         "RUN ID", "RUNBOOK", "WHO", "STATE", "STARTED"
     );
     for r in runs {
@@ -120,9 +124,8 @@ pub fn table(runs: &[RunSummary]) -> String {
         if !r.intact {
             note.push("JOURNAL DOES NOT VERIFY");
         }
-        let _ = writeln!(
-            o,
-            "{:<44} {:<22} {:<12} {:<10} {:<20} {}",
+        let line = format!(
+            "{:<wi$}  {:<wr$}  {:<ww$}  {:<10}  {:<20}  {}",
             r.id,
             r.runbook,
             r.who,
@@ -130,6 +133,7 @@ pub fn table(runs: &[RunSummary]) -> String {
             r.started.format("%Y-%m-%d %H:%M:%SZ"),
             note.join(", ")
         );
+        let _ = writeln!(o, "{}", line.trim_end());
     }
     if let Some(r) = runs.iter().find(|r| r.state == "unfinished") {
         let _ = writeln!(o, "\ncontinue an unfinished run: opsdeck runbook resume {}", r.id);

@@ -327,8 +327,7 @@ fn confirm(
     }
     let answer = match &d.expect {
         Expect::Yes => {
-            "Type yes (the whole word; y is not enough) to run it. Anything else cancels. Default: No"
-                .to_string()
+            "Type yes (the whole word, not y) to run it. Anything else cancels. Default: No".to_string()
         }
         Expect::Typed(v) => format!("Type `{v}` to run it. Anything else cancels. Default: No"),
     };
