@@ -31,6 +31,7 @@ use super::journal::{Entry, EventKind, Record, Who};
 use super::types::{Confirm, Runbook, Safety};
 
 mod flow;
+mod names;
 mod params;
 mod record;
 #[cfg(test)]
@@ -39,6 +40,7 @@ mod tests;
 mod tests_values;
 mod values;
 
+use names::{input_name, phase_name};
 use params::needs_justification;
 pub use params::{block_env, validate_params, validate_params_with};
 use record::EntryExt;
@@ -583,37 +585,5 @@ impl Machine {
         }
         fx.extend(self.pump());
         fx
-    }
-}
-
-fn input_name(i: &Input) -> &'static str {
-    match i {
-        Input::Justification(_) => "justification",
-        Input::RunStep => "run",
-        Input::Skip(_) => "skip",
-        Input::Confirm(_) => "confirm",
-        Input::Value(_) => "value",
-        Input::CancelValue => "cancel",
-        Input::Abort(_) => "abort",
-        Input::Retry => "retry",
-        Input::SkipFailed(_) => "skip",
-        Input::Rollback => "rollback",
-        Input::Interrupt => "interrupt",
-        Input::Journaled(_) => "journal ack",
-        Input::CommandExited(_) => "command exit",
-        Input::VerifyDone(_) => "verify result",
-    }
-}
-
-fn phase_name(p: &Phase) -> &'static str {
-    match p {
-        Phase::NeedJustification { .. } => "waiting for a justification",
-        Phase::Ready { .. } => "waiting for run/skip/abort",
-        Phase::Confirm { .. } => "waiting for a confirmation",
-        Phase::NeedValue { .. } => "waiting for a value",
-        Phase::Running { .. } => "a command is running",
-        Phase::Verifying { .. } => "verifying",
-        Phase::Failed { .. } => "a step failed",
-        Phase::Done(_) => "the run is over",
     }
 }
