@@ -8,8 +8,18 @@ use crate::model::{Key, KeyCode, Msg};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
     Msg(Msg),
-    Click { x: u16, y: u16 },
-    Wheel { x: u16, y: u16, delta: i32 },
+    /// A key and when it arrived: the loop discards keys typed before a runbook dialog
+    /// was on screen (`RunbookUi::discards_key`).
+    Key(crate::model::Key, std::time::Instant),
+    Click {
+        x: u16,
+        y: u16,
+    },
+    Wheel {
+        x: u16,
+        y: u16,
+        delta: i32,
+    },
 }
 
 pub fn convert(ev: Event) -> Option<Input> {
@@ -39,7 +49,7 @@ pub fn convert(ev: Event) -> Option<Input> {
                 ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
                 alt: k.modifiers.contains(KeyModifiers::ALT),
             };
-            Some(Input::Msg(Msg::Key(key)))
+            Some(Input::Key(key, std::time::Instant::now()))
         }
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Input::Click { x: m.column, y: m.row }),
@@ -60,9 +70,13 @@ mod tests {
     #[test]
     fn keys_and_mouse_convert() {
         let ev = Event::Key(KeyEvent::new(CKey::Char('c'), KeyModifiers::CONTROL));
-        assert_eq!(convert(ev), Some(Input::Msg(Msg::Key(Key::ctrl('c')))));
+        let key = |ev| match convert(ev) {
+            Some(Input::Key(k, _)) => Some(k),
+            _ => None,
+        };
+        assert_eq!(key(ev), Some(Key::ctrl('c')));
         let ev = Event::Key(KeyEvent::new(CKey::Tab, KeyModifiers::SHIFT));
-        assert_eq!(convert(ev), Some(Input::Msg(Msg::Key(Key::new(KeyCode::BackTab)))));
+        assert_eq!(key(ev), Some(Key::new(KeyCode::BackTab)));
         let ev = Event::Mouse(MouseEvent {
             kind: MouseEventKind::ScrollDown,
             column: 3,

@@ -137,7 +137,7 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
         if model.take_dirty() && !screen_gone {
             let theme = &themes[model.theme_index.min(themes.len() - 1)];
             match term.draw(|f| ui::render(&model, theme, f)) {
-                Ok(_) => model.runbook.drawn(),
+                Ok(_) => model.runbook.drawn_at(Some(std::time::Instant::now())),
                 // Without a run, as before: the error ends opsdeck.
                 Err(e) if !model.runbook.active() => return Err(e).context("drawing"),
                 // The terminal is gone with a run in progress: leave as on SIGHUP, so the
@@ -166,6 +166,9 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
         for ev in batch.drain(..) {
             let msg = match ev {
                 Input::Msg(m) => m,
+                // Typed before the runbook dialog on screen could be read: never an answer.
+                Input::Key(_, at) if model.runbook.discards_key(at) => continue,
+                Input::Key(k, _) => Msg::Key(k),
                 Input::Click { x, y } => match ui::pane_at(&model, model.size.0, model.size.1, x, y) {
                     Some(p) => Msg::Click(p),
                     None => continue,
@@ -222,6 +225,17 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
         std::mem::forget(term);
     }
     drop(guard);
+    if model.runbook.leaving.is_none()
+        && let Some(run) = model.runbook.run.as_ref().filter(|_| model.runbook.active())
+    {
+        // Quit with a run in progress (the quit question was answered yes).
+        let id = &run.machine.options().run_id;
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "opsdeck: run {id} is unfinished: continue it with `opsdeck runbook resume {id}`"
+        );
+    }
     if let Some(leaving) = model.runbook.leaving.as_ref()
         && let Some(run) = model.runbook.run.as_ref().filter(|_| model.runbook.active())
     {

@@ -163,6 +163,7 @@ async fn prepare(config: &Config, rb: Runbook) -> (Active, RunbookMsg) {
     let now = chrono::Utc::now();
     let run_id = rbcli::new_run_id(&rb, now);
     let (path, hash, id) = (rb.path.clone(), rb.file_hash.clone(), run_id.clone());
+    let inherited = crate::runbook::machine::inherited_vars(&rb, |k| std::env::var(k).ok());
     let opened = blocking(move || {
         let operator = rbcli::operator();
         let state = crate::util::paths::state_dir();
@@ -180,8 +181,13 @@ async fn prepare(config: &Config, rb: Runbook) -> (Active, RunbookMsg) {
         rbcli::prom(config),
         config.runbooks.webhook.as_deref(),
     );
-    let msg =
-        RunbookMsg::Ready { run_id, operator, journal: journal_path.clone(), simulator: rbcli::simulator() };
+    let msg = RunbookMsg::Ready {
+        run_id,
+        operator,
+        journal: journal_path.clone(),
+        simulator: rbcli::simulator(),
+        inherited,
+    };
     let journal = journal.ok();
     (Active { journal, runtime, events }, msg)
 }
@@ -249,8 +255,13 @@ pub fn stage_dialog(m: &mut crate::model::Model, found: Found) -> anyhow::Result
         anyhow::bail!("{}: the default parameters or the justification were refused", rb.title);
     }
     let journal = Ok(crate::util::paths::state_dir().join("runs/staged.jsonl"));
-    let ready =
-        RunbookMsg::Ready { run_id: "20261123T140600Z-staged".into(), operator, journal, simulator: true };
+    let ready = RunbookMsg::Ready {
+        run_id: "20261123T140600Z-staged".into(),
+        operator,
+        journal,
+        simulator: true,
+        inherited: Default::default(),
+    };
     let mut fx = update(m, Msg::Runbook(ready));
     for _ in 0..200 {
         let Some(run) = m.runbook.run.as_ref() else { anyhow::bail!("the run did not start") };

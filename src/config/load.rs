@@ -28,8 +28,9 @@ pub fn resolve_path(flag: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("opsdeck.toml"))
 }
 
-/// Reads and validates a config file. Relative token, password and CA file paths are taken
-/// relative to the config file's directory (so the config works from any working directory).
+/// Reads and validates a config file. Relative token, password and CA file paths, and the
+/// `[runbooks] dirs` given in the file, are taken relative to the config file's directory
+/// (so the config works from any working directory).
 pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![ConfigError {
@@ -42,8 +43,26 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
     let mut config = parse_str(&text, &path.display().to_string())?;
     if let Some(dir) = path.parent() {
         rebase_files(&mut config, dir);
+        if runbook_dirs_given(&text) {
+            rebase_runbook_dirs(&mut config, dir);
+        }
     }
     Ok(config)
+}
+
+/// The file sets `[runbooks] dirs` (the default, `runbooks` from the working directory,
+/// is not rebased).
+fn runbook_dirs_given(text: &str) -> bool {
+    toml_edit::Document::parse(text)
+        .ok()
+        .is_some_and(|d| d.get("runbooks").and_then(|t| t.get("dirs")).is_some())
+}
+
+/// Makes every relative `[runbooks] dirs` entry relative to `dir`.
+pub fn rebase_runbook_dirs(config: &mut Config, dir: &Path) {
+    for d in config.runbooks.dirs.iter_mut().filter(|d| d.is_relative()) {
+        *d = dir.join(&*d);
+    }
 }
 
 /// Makes every relative credential or CA file path relative to `dir`.
@@ -100,6 +119,18 @@ mod tests {
         let c = parse_str("", "x.toml").unwrap();
         assert_eq!(c.defaults.poll.as_secs(), 5);
         assert_eq!(c.priority.map.get("critical").map(String::as_str), Some("P1"));
+    }
+
+    #[test]
+    fn runbook_dirs_are_relative_to_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("opsdeck.toml");
+        std::fs::write(&path, "[runbooks]\ndirs = [\"books\", \"/abs/rb\"]\n").unwrap();
+        let c = load_file(&path).unwrap();
+        assert_eq!(c.runbooks.dirs, vec![dir.path().join("books"), PathBuf::from("/abs/rb")]);
+        // Without the key, the default (`runbooks` from the working directory) stays.
+        std::fs::write(&path, "environment = \"x\"\n").unwrap();
+        assert_eq!(load_file(&path).unwrap().runbooks.dirs, vec![PathBuf::from("runbooks")]);
     }
 
     #[test]

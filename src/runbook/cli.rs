@@ -1,8 +1,9 @@
-//! `opsdeck runbook list|show|run|resume|report` and `opsdeck audit verify`.
+//! `opsdeck runbook list|show|run|resume|runs|report` and `opsdeck audit verify`.
 //!
 //! Exit status: 0 success (a run completed; a journal intact), 1 a run that did not
 //! complete (aborted, failed, refused, rolled back) or a journal that does not verify,
-//! 2 bad usage (unknown runbook, invalid parameters).
+//! 2 bad usage (unknown runbook, invalid parameters). `list` exits 1 when it finds no
+//! runbook (after saying where it looked).
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
@@ -31,7 +32,14 @@ pub enum RunbookCmd {
     },
     /// Run a runbook step by step (plain mode: lines on stdout, answers on stdin).
     Run(RunArgs),
-    /// Continue a run whose process died, from its journal.
+    /// List the runs in the journals of the state directory (and of `opsdeck demo`),
+    /// newest first: id, runbook, who, state (finished, aborted, unfinished), started.
+    Runs {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Continue a run whose process died, from its journal (runs started by `opsdeck demo`
+    /// are found too).
     Resume {
         run_id: String,
         /// Plain mode (the only mode for now).
@@ -52,7 +60,9 @@ pub struct RunArgs {
     /// A runbook file, or the file name without `.md`.
     pub name: String,
     /// A parameter, `name=value` (repeatable). It reaches commands only as the
-    /// environment variable NAME (upper-cased, non-alphanumerics as `_`).
+    /// environment variable NAME (upper-cased, non-alphanumerics as `_`). A placeholder's
+    /// value can be given too, by its variable (`OPSDECK_PH_POD_NAME=web-1`) or its inner
+    /// name (`pod_name=web-1`): it is not asked then.
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
     /// The justification (ticket id); asked for when missing and needed.
@@ -79,6 +89,7 @@ pub fn runbook(s: &ScreenArgs, c: RunbookCmd) -> anyhow::Result<i32> {
         RunbookCmd::List => list(s),
         RunbookCmd::Show { name, json } => show(s, &name, json),
         RunbookCmd::Run(a) => run(s, a),
+        RunbookCmd::Runs { json } => runs(json),
         RunbookCmd::Resume { run_id, .. } => resume(s, &run_id),
         RunbookCmd::Report { run_id, out } => report(&run_id, out.as_deref()),
     }
@@ -89,10 +100,15 @@ pub fn audit(_s: &ScreenArgs, c: AuditCmd) -> anyhow::Result<i32> {
     let files = match file {
         Some(f) => vec![f],
         None => {
-            let dir = crate::util::paths::state_dir();
-            let all = journal::list_journals(&dir).with_context(|| dir.display().to_string())?;
+            let mut all = Vec::new();
+            let dirs = super::runs::state_dirs();
+            for (dir, _) in &dirs {
+                all.extend(journal::list_journals(dir).with_context(|| dir.display().to_string())?);
+            }
             if all.is_empty() {
-                println!("no journals in {}", journal::runs_dir(&dir).display());
+                let shown: Vec<String> =
+                    dirs.iter().map(|(d, _)| journal::runs_dir(d).display().to_string()).collect();
+                println!("no journals in {}", shown.join(" or "));
             }
             all
         }
@@ -140,8 +156,19 @@ fn list(s: &ScreenArgs) -> anyhow::Result<i32> {
     let cfg = config(s)?;
     let files = load::find_all(&cfg.runbooks)?;
     if files.is_empty() {
-        outln!(o, "no runbooks in {}", dirs_text(&super::discover::runbook_dirs(&cfg.runbooks)));
-        return Ok(0);
+        let dirs = super::discover::runbook_dirs(&cfg.runbooks);
+        let shown: Vec<String> = dirs
+            .iter()
+            .map(|d| {
+                let abs = std::path::absolute(d).unwrap_or_else(|_| d.clone());
+                format!("{}{}", abs.display(), if d.is_dir() { "" } else { " (missing)" })
+            })
+            .collect();
+        eprintln!("opsdeck: no runbooks found; looked in {}", shown.join(", "));
+        eprintln!(
+            "add folders with `[runbooks] dirs = [...]` in the config (relative to the config's folder)"
+        );
+        return Ok(1);
     }
     outln!(o, "{:<28} {:>5} {:>11}  TITLE / INTENT", "NAME", "STEPS", "DESTRUCTIVE");
     for f in files {
@@ -159,10 +186,6 @@ fn list(s: &ScreenArgs) -> anyhow::Result<i32> {
     }
     emit(&o);
     Ok(0)
-}
-
-fn dirs_text(d: &[PathBuf]) -> String {
-    d.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn find(s: &ScreenArgs, name: &str) -> anyhow::Result<(Config, Runbook)> {
@@ -258,14 +281,23 @@ fn run(s: &ScreenArgs, a: RunArgs) -> anyhow::Result<i32> {
             return Ok(2);
         }
     };
-    let mut given = BTreeMap::new();
+    let mut pairs = BTreeMap::new();
     for p in &a.params {
         let Some((k, v)) = p.split_once('=') else {
             eprintln!("opsdeck: --param `{p}`: expected name=value");
             return Ok(2);
         };
-        given.insert(k.trim().to_string(), v.to_string());
+        pairs.insert(k.trim().to_string(), v.to_string());
     }
+    let (given, prefill) = match super::machine::split_given(&rb, &pairs) {
+        Ok(x) => x,
+        Err(errs) => {
+            for e in errs {
+                eprintln!("opsdeck: {}: {e}", rb.path.display());
+            }
+            return Ok(2);
+        }
+    };
     let params = match validate_params(&rb, &given) {
         Ok(p) => p,
         Err(errs) => {
@@ -287,9 +319,10 @@ fn run(s: &ScreenArgs, a: RunArgs) -> anyhow::Result<i32> {
         Err(e) => println!("WARNING: journal cannot be written ({e}): destructive steps will refuse to run"),
     }
     if a.drill {
-        println!("DRILL: destructive commands are printed, not executed{}", sim_note());
+        println!("{}", drill_banner());
     }
-    let opts = RunOptions { run_id, drill: a.drill, simulator: simulator() };
+    let inherited = super::machine::inherited_vars(&rb, |k| std::env::var(k).ok());
+    let opts = RunOptions { run_id, drill: a.drill, simulator: simulator(), inherited, prefill };
     let (m, fx) = Machine::start(rb, opts, op, params, a.justification, now);
     drive(&cfg, m, fx, journal)
 }
@@ -298,8 +331,18 @@ pub fn simulator() -> bool {
     std::env::var_os("OPSDECK_SIM_URL").is_some_and(|v| !v.is_empty())
 }
 
-fn sim_note() -> &'static str {
-    if simulator() { " (OPSDECK_SIM_URL is set: they run against the simulator)" } else { "" }
+/// What `--drill` changes, exactly (see `Machine::executes`).
+pub fn drill_banner() -> String {
+    match std::env::var("OPSDECK_SIM_URL").ok().filter(|v| !v.is_empty()) {
+        Some(url) => format!(
+            "DRILL against the simulator at {url} (OPSDECK_SIM_URL): every block runs for real on this \
+             machine, with SIM_URL pointing at the simulator; a command that does not use $SIM_URL is not \
+             redirected"
+        ),
+        None => "DRILL: destructive and unclassified blocks are printed, not executed (and their step's \
+                 verify is skipped); read-only blocks run for real"
+            .to_string(),
+    }
 }
 
 fn drive(
@@ -312,7 +355,8 @@ fn drive(
     let outcome = rt.block_on(async {
         let (runtime, events) = Runtime::new(journal, prom(cfg), cfg.runbooks.webhook.as_deref());
         let mut out = std::io::stdout();
-        super::plain::drive(m, fx, runtime, events, super::plain::stdin_lines(), &mut out).await
+        let po = super::plain::PlainOptions::detect();
+        super::plain::drive(m, fx, runtime, events, super::plain::stdin_lines(), &mut out, po).await
     });
     let _ = std::io::stdout().flush();
     // Do not wait for the stdin thread.
@@ -322,7 +366,13 @@ fn drive(
 
 fn resume(s: &ScreenArgs, run_id: &str) -> anyhow::Result<i32> {
     let cfg = config(s)?;
-    let path = journal::journal_path(&crate::util::paths::state_dir(), run_id);
+    let path = match super::runs::find_journal(run_id) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("opsdeck: cannot resume: {e}");
+            return Ok(1);
+        }
+    };
     let op = operator();
     let (j, records) = match Journal::reopen(&path, op.who.clone()) {
         Ok(x) => x,
@@ -333,7 +383,14 @@ fn resume(s: &ScreenArgs, run_id: &str) -> anyhow::Result<i32> {
     };
     let first = &records[0];
     let rb = load::load_file(&first.runbook)?;
-    let opts = RunOptions { run_id: run_id.to_string(), drill: first.entry.drill, simulator: simulator() };
+    let inherited = super::machine::inherited_vars(&rb, |k| std::env::var(k).ok());
+    let opts = RunOptions {
+        run_id: run_id.to_string(),
+        drill: first.entry.drill,
+        simulator: simulator(),
+        inherited,
+        prefill: Default::default(),
+    };
     let (m, fx) = match Machine::resume(rb, opts, op, &records, chrono::Utc::now()) {
         Ok(x) => x,
         Err(e) => {
@@ -343,6 +400,9 @@ fn resume(s: &ScreenArgs, run_id: &str) -> anyhow::Result<i32> {
     };
     println!("run {run_id}: resuming {} ({})", m.runbook().title, m.runbook().path.display());
     println!("journal {}", path.display());
+    if m.options().drill {
+        println!("{}", drill_banner());
+    }
     for (i, (st, step)) in m.steps().iter().zip(&m.runbook().steps).enumerate() {
         println!(
             "  step {} {}: {}{}",
@@ -355,8 +415,29 @@ fn resume(s: &ScreenArgs, run_id: &str) -> anyhow::Result<i32> {
     drive(&cfg, m, fx, Ok(j))
 }
 
+fn runs(json: bool) -> anyhow::Result<i32> {
+    let dirs = super::runs::state_dirs();
+    let runs = super::runs::list_runs(&dirs);
+    if json {
+        emit(&format!("{}\n", serde_json::to_string_pretty(&runs)?));
+    } else if runs.is_empty() {
+        let shown: Vec<String> =
+            dirs.iter().map(|(d, _)| journal::runs_dir(d).display().to_string()).collect();
+        emit(&format!("no runs in {}\n", shown.join(" or ")));
+    } else {
+        emit(&super::runs::table(&runs));
+    }
+    Ok(0)
+}
+
 fn report(run_id: &str, out: Option<&Path>) -> anyhow::Result<i32> {
-    let path = journal::journal_path(&crate::util::paths::state_dir(), run_id);
+    let path = match super::runs::find_journal(run_id) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("opsdeck: {e}");
+            return Ok(1);
+        }
+    };
     let records = match journal::read_verified(&path) {
         Ok(r) => r,
         Err(e) => {

@@ -52,6 +52,8 @@ pub enum EventKind {
     RunRefused,
     RunResumed,
     StepStarted,
+    /// The values asked for a block's placeholders (`values`), before the block runs.
+    ValuesGiven,
     BlockDeclined,
     BlockStarted,
     BlockFinished,
@@ -84,6 +86,10 @@ pub struct Entry {
     /// Free text: skip reason, verify verdict, outcome, failure reason.
     pub detail: Option<String>,
     pub drill: bool,
+    /// Placeholder values by environment variable (`OPSDECK_PH_POD_NAME`), `***` for a
+    /// placeholder that looks secret. On `values_given` and `block_started`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
 }
 
 /// One journal line.
@@ -338,6 +344,7 @@ mod tests {
             output: None,
             detail: None,
             drill: false,
+            values: BTreeMap::new(),
         }
     }
 

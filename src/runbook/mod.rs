@@ -14,6 +14,7 @@ pub mod placeholder;
 pub mod plain;
 pub mod prompt;
 pub mod report;
+pub mod runs;
 pub mod transcript;
 pub mod types;
 pub mod verify;

@@ -251,6 +251,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Runbook, RunbookError> {
     };
     let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
     let (fm, body) = front_matter(text, &lines, &err)?;
+    let has_front_matter = fm.is_some();
     let meta = Meta::from_front_matter(fm.as_ref(), &lines, &err)?;
 
     let arena = Arena::new();
@@ -279,7 +280,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Runbook, RunbookError> {
         }
         let mut blocks = Vec::new();
         for raw in &sec.blocks {
-            blocks.push(build_block(raw, &lines, &meta.params, &err)?);
+            blocks.push(build_block(raw, &lines, &meta.params, has_front_matter, &err)?);
         }
         let mut verify = Vec::new();
         for raw in &sec.verify {
@@ -837,6 +838,7 @@ fn build_block(
     raw: &RawCode,
     lines: &[&str],
     params: &[ParamSpec],
+    has_front_matter: bool,
     err: &ErrFn,
 ) -> Result<Block, RunbookError> {
     let lang = lang_of(&raw.info);
@@ -955,8 +957,12 @@ fn build_block(
             placeholders.push(Placeholder { text: f.text, env: f.env, style: f.style, line: first + f.line });
         }
     }
+    // A runbook written for opsdeck declares its parameters: a variable it leaves
+    // undeclared comes from the environment (and `opsdeck check` says so). Only plain
+    // Markdown runbooks get their unassigned variables asked for.
     let known: Vec<String> = params.iter().map(|p| p.env_name()).collect();
-    for (name, l) in placeholder::undefined_variables(&script, &known) {
+    let undefined = if has_front_matter { vec![] } else { placeholder::undefined_variables(&script, &known) };
+    for (name, l) in undefined {
         placeholders.push(Placeholder {
             text: format!("${name}"),
             env: name,

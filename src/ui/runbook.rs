@@ -46,7 +46,31 @@ pub fn phase_line(run: &Run) -> (String, bool) {
     let rb = run.machine.runbook();
     let n = rb.steps.len();
     let title = |s: &usize| rb.steps.get(*s).map(|x| x.title.as_str()).unwrap_or("");
+    let waiting = matches!(
+        run.machine.phase(),
+        Phase::Ready { .. } | Phase::Confirm { .. } | Phase::NeedValue { .. } | Phase::Done(_)
+    );
+    if run.hold && waiting {
+        let next = match run.machine.phase() {
+            Phase::Done(o) => format!("run {}", o.describe()),
+            Phase::Ready { step } => format!("next: step {}/{n} {}", step + 1, title(step)),
+            _ => "next: a question about the next block".into(),
+        };
+        return (format!("block ended · Enter when you have read its output · {next}"), true);
+    }
     match run.machine.phase() {
+        Phase::NeedValue { step, block, .. } => {
+            let what = run.machine.value_prompt().map(|v| v.placeholder.text).unwrap_or_default();
+            (
+                format!(
+                    "step {}/{n} {}: block {} needs a value for {what}",
+                    step + 1,
+                    title(step),
+                    block + 1
+                ),
+                true,
+            )
+        }
         Phase::NeedJustification { error, .. } => (
             format!(
                 "waiting for a justification{}",

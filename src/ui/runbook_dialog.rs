@@ -1,6 +1,8 @@
-//! The runbook overlays: the picker, the prompts (justification, parameters, reasons),
-//! the destructive-block confirmation dialog, the quit question, and the status line
-//! over the footer. Drawn after the panes, from the model only.
+//! The runbook overlays: the picker, the prompts (justification, parameters, reasons, a
+//! placeholder's value with the command it goes into, the placeholder highlighted), the
+//! destructive-block confirmation dialog, the quit question (with the run id and the
+//! resume command), and the status line over the footer (a text field's keys while it has
+//! them). Drawn after the panes, from the model only.
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -21,10 +23,12 @@ pub fn draw(buf: &mut Buffer, body: Rect, footer: Rect, m: &Model, t: &Theme) {
     if let Some(p) = &ui.picker {
         picker(buf, body, p, t);
     }
-    if let Some(p) = &ui.prompt {
+    if let Some(p) = ui.prompt.as_ref().filter(|p| p.kind == PromptKind::Value) {
+        value(buf, body, p, m, t);
+    } else if let Some(p) = &ui.prompt {
         prompt(buf, body, p, ui.setup.as_ref(), m, t);
     }
-    if let Some(d) = ui.run.as_ref().and_then(|r| r.machine.confirm_dialog()) {
+    if let Some(d) = ui.run.as_ref().filter(|_| ui.dialog_open()).and_then(|r| r.machine.confirm_dialog()) {
         let drill = ui.run.as_ref().is_some_and(|r| r.drill());
         confirm(buf, body, &d, (&ui.confirm_text, ui.dialog_scroll), drill, t);
     }
@@ -153,6 +157,7 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
             items.push(("Why is this step skipped? (journaled)".into(), t.text()));
             (format!(" Skip step · {title} "), "reason")
         }
+        PromptKind::Value => (" Value ".to_string(), "value"),
         PromptKind::Abort => {
             items.push((
                 "Abort the run? Enter aborts (a reason is journaled), Esc keeps running.".into(),
@@ -173,6 +178,65 @@ fn prompt(buf: &mut Buffer, body: Rect, p: &Prompt, setup: Option<&Setup>, m: &M
     if y < inner.bottom() {
         let mut row = Row::new(buf, inner, y);
         row.text(&format!("{label}: "), t.muted()).text(&p.text, t.text()).text("▏", t.accent());
+    }
+}
+
+/// A placeholder's value: the block's commands with the placeholder highlighted, the
+/// variable it reaches them as, and the input (dots for a secret).
+fn value(buf: &mut Buffer, body: Rect, p: &Prompt, m: &Model, t: &Theme) {
+    let Some(v) = m.runbook.run.as_ref().and_then(|r| r.machine.value_prompt()) else { return };
+    let ph = &v.placeholder;
+    let cmd_lines: Vec<&str> = v.commands.iter().flat_map(|c| c.lines()).collect();
+    let mut head: Vec<(String, Style)> = vec![
+        (
+            format!("Block {} uses {}: give its value (it is asked once per run).", v.block + 1, ph.text),
+            t.text(),
+        ),
+        (
+            format!(
+                "It reaches the command only as the environment variable {}{}.",
+                ph.env,
+                if v.secret { "; journaled as ***" } else { "" }
+            ),
+            t.muted(),
+        ),
+        ("command:".into(), t.muted()),
+    ];
+    if v.remaining > 0 {
+        head.push((format!("({} more value(s) for this block after this one)", v.remaining), t.muted()));
+    }
+    let h = (head.len() + cmd_lines.len()) as u16 + 6 + u16::from(p.error.is_some());
+    let title = format!(" Value · step {} {} · block {} ", v.step + 1, v.step_title, v.block + 1);
+    let inner =
+        boxed(buf, body, (110, h), (&title, " Enter accept · Esc do not run the block "), t.border(true), t);
+    if inner.is_empty() {
+        return;
+    }
+    let mut y = lines(buf, inner, inner.y, &head);
+    let mark =
+        t.selection().add_modifier(ratatui::style::Modifier::BOLD | ratatui::style::Modifier::REVERSED);
+    for l in &cmd_lines {
+        if y >= inner.bottom() {
+            break;
+        }
+        let mut row = Row::new(buf, inner, y);
+        row.text("    ", t.text());
+        for (i, part) in l.split(ph.text.as_str()).enumerate() {
+            if i > 0 {
+                row.text(&ph.text, mark);
+            }
+            row.text(part, t.accent());
+        }
+        y += 1;
+    }
+    if let Some(e) = &p.error {
+        y = lines(buf, inner, y, &[(format!("✗ {e}"), t.crit())]);
+    }
+    let y = y + 1;
+    if y < inner.bottom() {
+        let shown = if v.secret { "•".repeat(p.text.chars().count()) } else { p.text.clone() };
+        let mut row = Row::new(buf, inner, y);
+        row.text(&format!("{}: ", ph.text), t.muted()).text(&shown, t.text()).text("▏", t.accent());
     }
 }
 
@@ -207,7 +271,9 @@ fn confirm(
         items.push(("DRILL: the command will be printed, not executed".into(), t.accent()));
     } else if drill {
         items.push((
-            "DRILL against the simulator: the command runs against OPSDECK_SIM_URL".into(),
+            "DRILL against the simulator: this command runs for real, with SIM_URL set to the simulator \
+             (a command that does not use $SIM_URL is not redirected)"
+                .into(),
             t.accent(),
         ));
     }
@@ -229,6 +295,12 @@ fn confirm(
         items.push(("parameters (environment):".into(), t.muted()));
         for (k, v) in &params {
             items.push((format!("    {k}={v:?}"), t.text()));
+        }
+    }
+    if !d.values.is_empty() {
+        items.push(("values (environment):".into(), t.muted()));
+        for (text, k, v) in &d.values {
+            items.push((format!("    {k}={v:?}  ({text})"), t.text()));
         }
     }
     let target: Vec<String> = params
@@ -254,7 +326,9 @@ fn confirm(
         items.push((format!("timeout: {}", crate::util::duration::format_compact(to)), t.muted()));
     }
     let answer = match &d.expect {
-        Expect::Yes => "Type yes to run it. Anything else cancels. Default: No".to_string(),
+        Expect::Yes => {
+            "Type yes (the whole word, not y) to run it. Anything else cancels. Default: No".to_string()
+        }
         Expect::Typed(v) => format!("Type `{v}` to run it. Anything else cancels. Default: No"),
     };
     let h = items.len() as u16 + 6;
@@ -299,7 +373,7 @@ fn confirm(
 
 fn quit(buf: &mut Buffer, body: Rect, m: &Model, t: &Theme) {
     let what = m.runbook.run.as_ref().map(|r| super::runbook::phase_line(r).0).unwrap_or_default();
-    let inner = boxed(buf, body, (76, 7), (" Quit opsdeck? ", " y quit · any other key stays "), t.crit(), t);
+    let inner = boxed(buf, body, (84, 9), (" Quit opsdeck? ", " y quit · any other key stays "), t.crit(), t);
     if inner.is_empty() {
         return;
     }
@@ -312,7 +386,12 @@ fn quit(buf: &mut Buffer, body: Rect, m: &Model, t: &Theme) {
     if running {
         items.push(("Its block keeps running after opsdeck exits (Ctrl-C first stops it).".into(), t.crit()));
     }
-    items.extend([("Quit anyway? It can be resumed with `opsdeck runbook resume`. [y/N]".into(), t.warn())]);
+    let id = m.runbook.run.as_ref().map(|r| r.machine.options().run_id.clone()).unwrap_or_default();
+    items.extend([
+        (format!("Run {id} stays unfinished; continue it later with:"), t.warn()),
+        (format!("  opsdeck runbook resume {id}"), t.accent()),
+        ("Quit anyway? [y/N]".into(), t.warn()),
+    ]);
     lines(buf, inner, inner.y, &items);
 }
 
@@ -326,6 +405,15 @@ fn status(buf: &mut Buffer, footer: Rect, m: &Model, t: &Theme) {
         Some((format!(" {s}"), t.warn()))
     } else if let Some(b) = &ui.busy {
         Some((format!(" {b}"), t.muted()))
+    } else if ui.quit_ask {
+        Some((" y quit (the run stays unfinished) · any other key stays".into(), t.muted()))
+    } else if ui.dialog_open() {
+        Some((" typing the answer · Enter submit · Backspace delete · Esc No · ↑↓ scroll".into(), t.muted()))
+    } else if let Some(p) = &ui.prompt {
+        let esc = if p.kind == PromptKind::Value { "Esc skip the block" } else { "Esc cancel" };
+        Some((format!(" typing · Enter accept · Backspace delete · {esc}"), t.muted()))
+    } else if ui.picker.is_some() {
+        Some((" ↑↓ choose · Enter start · Esc close".into(), t.muted()))
     } else if ui.run.is_some() && m.focus == crate::model::Pane::Runbook && !ui.modal() && !m.help {
         Some((
             format!(" runbook: {} · Tab other panes · z zoom", crate::model::runbook::hints(ui)),

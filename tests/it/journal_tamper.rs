@@ -28,6 +28,7 @@ fn write_journal(dir: &Path, n: usize) -> PathBuf {
             output: Some(format!("line {i}\n")),
             detail: None,
             drill: false,
+            values: Default::default(),
         })
         .unwrap();
     }

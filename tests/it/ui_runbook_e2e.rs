@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Kills the binary if the test fails before it exits.
-use crate::pty_support::{KillOnDrop, wait_for};
+use crate::pty_support::{KillOnDrop, past_key_guard, wait_for};
 
 #[test]
 fn a_destructive_step_runs_only_with_the_typed_confirmation_and_the_journal_verifies() {
@@ -89,12 +89,15 @@ fn a_destructive_step_runs_only_with_the_typed_confirmation_and_the_journal_veri
     write("\r");
     wait_for(&out, "step 1 ready", secs, has("step 1/3 Look at the node: ready"));
     write("\r");
-    wait_for(&out, "step 2 ready after step 1's output", secs, |l, _| {
+    wait_for(&out, "step 1's output held", secs, |l, _| {
         let all = l.join("\n");
-        all.contains("step 2/3 Restart it: ready") && all.contains("✓ ok")
+        all.contains("block ended · Enter when you have read its output") && all.contains("✓ ok")
     });
     write("\r");
+    wait_for(&out, "step 2 ready after step 1's output", secs, has("step 2/3 Restart it: ready"));
+    write("\r");
     wait_for(&out, "the confirmation dialog", secs, has("Type `eu-1` to run it"));
+    past_key_guard();
     write("us-1\r");
     wait_for(&out, "the wrong answer declines", secs, has("step 2: declined"));
     std::thread::sleep(Duration::from_millis(300));
@@ -102,10 +105,13 @@ fn a_destructive_step_runs_only_with_the_typed_confirmation_and_the_journal_veri
 
     write("\r");
     wait_for(&out, "the dialog again", secs, has("> ▏"));
+    past_key_guard();
     write("eu-1\r");
     wait_for(&out, "the run completes", secs, has("run completed"));
     assert!(marker.exists(), "the right typed confirmation runs the step");
 
+    write("\r");
+    std::thread::sleep(Duration::from_millis(200));
     write("\r");
     wait_for(&out, "the run closed", secs, has("no active run"));
     write("q");

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::pty_support::{Pty, assert_restored, wait_for};
+use crate::pty_support::{Pty, assert_restored, past_key_guard, wait_for};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
@@ -129,7 +129,8 @@ fn leave_mid_step(sig: Leave) {
     pty.write("SRE-7\r");
     wait_for(&pty.out, "step 1 ready", secs, has("step 1/2 Take it: ready"));
     pty.write("\r");
-    wait_for(&pty.out, "the confirmation dialog", secs, has("Type yes to run it"));
+    wait_for(&pty.out, "the confirmation dialog", secs, has("Type yes (the whole word"));
+    past_key_guard();
     pty.write("yes\r");
     wait_for(&pty.out, "the block running", secs, has("step 1/2 Take it: block 1 running"));
     let pid_file = rb_dir.join("leader.pid");

@@ -291,6 +291,7 @@ fn a_signal_while_a_verify_polls_ends_it_unknown_and_quits_once_journaled() {
         operator: operator(),
         journal: Ok(std::path::PathBuf::from("/state/runs/20261123T031400Z-check-abcd.jsonl")),
         simulator: false,
+        inherited: Default::default(),
     };
     let fx = update(&mut m, Msg::Runbook(ready));
     settle(&mut m, fx);

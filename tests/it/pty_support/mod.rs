@@ -66,6 +66,12 @@ impl Screen {
     }
 }
 
+/// Waits past the screen's key guard: keys that arrive within 150 ms of a runbook dialog
+/// being drawn are discarded as typed ahead.
+pub fn past_key_guard() {
+    std::thread::sleep(Duration::from_millis(300));
+}
+
 pub fn wait_for(
     out: &Arc<Mutex<Vec<u8>>>,
     what: &str,

@@ -175,6 +175,7 @@ pub fn ready_run(m: &mut Model) {
             operator: operator(),
             journal: Ok(PathBuf::from("/state/runs/20261123T031400Z-edge-cache-abcd.jsonl")),
             simulator: false,
+            inherited: Default::default(),
         }),
     );
     settle(m, fx);
@@ -193,6 +194,9 @@ pub fn to_dialog(m: &mut Model) {
     );
     let fx = update(m, Msg::Runbook(RunbookMsg::Event(Input::CommandExited(exited(0)))));
     settle(m, fx);
+    // The first Enter after a block ended only acknowledges its output.
+    let fx = press(m, KeyCode::Enter);
+    assert!(fx.is_empty(), "{fx:?}");
     let fx = press(m, KeyCode::Enter);
     assert!(!starts_command(&fx));
     assert!(m.runbook.dialog_open(), "the destructive block asks first");

@@ -5,25 +5,43 @@
 //! Contract: pure. Discovery, journal writes, processes and verify polls are
 //! [`RunbookJob`]s performed by the app's runbook edge; their results come back as
 //! [`RunbookMsg`]s. The machine enforces the safety rules; this file adds the screen's:
-//! the dialog's default is No, and keys that arrive before the dialog was drawn
-//! ([`RunbookUi::drawn`]) are discarded, so a key typed ahead never confirms.
-use std::collections::{BTreeMap, VecDeque};
+//! the dialog's default is No, and keys that arrive before the dialog (or a placeholder's
+//! value prompt) was drawn, or within [`KEY_GUARD`] of it ([`RunbookUi::drawn_at`],
+//! [`RunbookUi::discards_key`]), are discarded, so a key typed ahead never confirms. After
+//! a block ends its output stays in view: the first Enter only acknowledges it
+//! ([`Run::hold`]), and the next dialog opens after that. While a run holds the keyboard
+//! (the runbook pane focused with a run, or one of its dialogs open) the incident keys do
+//! nothing.
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use crate::runbook::exec::{OutputLine, Stream};
 use crate::runbook::machine::{self, Input, Machine, Operator, Phase, RunOptions};
 use crate::runbook::types::Runbook;
 
-use super::keymap::Action;
-use super::keys::{Key, KeyCode};
 use super::pane::Pane;
 use super::state::{Mode, Model};
 use super::update::Effect;
+
+mod effects;
+mod keys;
+mod leave;
+
+pub(super) use effects::sync_value_prompt;
+use effects::{machine_effects, push_log, push_output};
+
+pub use keys::{hints, on_key};
+pub use leave::on_shutdown;
+use leave::settle_leaving;
 
 /// Lines of live output kept (older ones are dropped).
 pub const OUTPUT_LINES: usize = 2000;
 /// Lines of the run's log (block started/finished, notices) kept.
 pub const LOG_LINES: usize = 200;
+/// Keys that arrive this soon after a dialog or value prompt was drawn are discarded: they
+/// were typed before the operator could read it.
+pub const KEY_GUARD: Duration = Duration::from_millis(150);
 
 /// A runbook the edge found: parsed, or why it could not be.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +73,8 @@ pub enum RunbookMsg {
         operator: Operator,
         journal: Result<PathBuf, String>,
         simulator: bool,
+        /// The runbook's `$VAR` placeholders set in opsdeck's environment (not asked).
+        inherited: BTreeSet<String>,
     },
     /// A result for the machine (`Journaled`, `CommandExited`, `VerifyDone`).
     Event(Input),
@@ -105,6 +125,8 @@ pub enum PromptKind {
     SkipFailed,
     /// Reason to abort.
     Abort,
+    /// A value for the placeholder the machine asks (`Phase::NeedValue`).
+    Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +149,9 @@ pub struct Run {
     pub shown_step: Option<usize>,
     /// The step the output belongs to.
     pub output_step: Option<usize>,
+    /// A block ended: its output stays in view until the operator acknowledges it with
+    /// Enter; the next dialog (confirmation, value) waits for that.
+    pub hold: bool,
 }
 
 /// A line of the output area: the block's output, or a note (block exits, verify,
@@ -146,6 +171,7 @@ impl Run {
         match self.machine.phase() {
             Phase::Ready { step }
             | Phase::Confirm { step, .. }
+            | Phase::NeedValue { step, .. }
             | Phase::Running { step, .. }
             | Phase::Verifying { step, .. }
             | Phase::Failed { step, .. } => Some(*step),
@@ -168,6 +194,9 @@ pub struct RunbookUi {
     pub confirm_text: String,
     /// The confirmation dialog has been drawn: keys count from now on.
     pub armed: bool,
+    /// When the dialog (or value prompt) was first drawn: keys count from [`KEY_GUARD`]
+    /// after it.
+    pub armed_at: Option<Instant>,
     /// Rows the dialog's details are scrolled (a small terminal cannot show them all).
     pub dialog_scroll: usize,
     /// Waiting for the edge (discovery, loading, journal).
@@ -191,15 +220,61 @@ pub struct Leaving {
 }
 
 impl RunbookUi {
-    /// Called by the app after each draw: the dialog on screen now accepts keys.
+    /// Called after each draw (headless frames): the dialog on screen accepts keys.
     pub fn drawn(&mut self) {
-        if self.dialog_open() {
+        self.drawn_at(None);
+    }
+
+    /// Called by the app after each draw, with the time: the dialog or value prompt on
+    /// screen accepts keys that arrive [`KEY_GUARD`] after it was first drawn.
+    pub fn drawn_at(&mut self, at: Option<Instant>) {
+        if self.run_asks() && !self.armed {
             self.armed = true;
+            self.armed_at = at;
         }
     }
 
+    /// A key that arrived at `at` must be discarded: a dialog or value prompt is open and
+    /// was not on screen yet, or only for less than [`KEY_GUARD`].
+    pub fn discards_key(&self, at: Instant) -> bool {
+        if !self.run_asks() {
+            return false;
+        }
+        !self.armed || self.armed_at.is_some_and(|t| at < t + KEY_GUARD)
+    }
+
+    /// What the run asks on screen: `(step, block, None)` a confirmation, `(step, block,
+    /// Some(placeholder))` a value. A new question is armed anew.
+    pub fn asking(&self) -> Option<Asked> {
+        let r = self.run.as_ref().filter(|r| !r.hold)?;
+        match r.machine.phase() {
+            Phase::Confirm { step, block, .. } => Some((*step, *block, None)),
+            Phase::NeedValue { step, block, placeholder, .. } => Some((*step, *block, Some(*placeholder))),
+            _ => None,
+        }
+    }
+
+    /// The run asks something the operator must answer in a dialog: a confirmation or a
+    /// placeholder's value (not while a block's output waits to be acknowledged).
+    pub fn run_asks(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| {
+            !r.hold && matches!(r.machine.phase(), Phase::Confirm { .. } | Phase::NeedValue { .. })
+        })
+    }
+
     pub fn dialog_open(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| matches!(r.machine.phase(), Phase::Confirm { .. }))
+        self.run.as_ref().is_some_and(|r| !r.hold && matches!(r.machine.phase(), Phase::Confirm { .. }))
+    }
+
+    /// The run (its pane focused, or one of its dialogs) has the keyboard: incident keys
+    /// do nothing.
+    pub fn holds_keyboard(&self, focus: Pane) -> bool {
+        self.modal() || (focus == Pane::Runbook && self.active())
+    }
+
+    /// A text field has the keys (the footer shows its keys, not the keymap's).
+    pub fn text_field(&self) -> bool {
+        self.prompt.is_some() || self.dialog_open()
     }
 
     /// A run exists and is not over.
@@ -217,6 +292,10 @@ impl RunbookUi {
         self.picker.is_some() || self.prompt.is_some() || self.quit_ask || self.dialog_open()
     }
 }
+
+/// A question the run asks on screen: step, block, and the placeholder (None: the
+/// confirmation).
+pub type Asked = (usize, usize, Option<usize>);
 
 /// Why runbooks cannot run here, if they cannot.
 fn refusal(m: &Model) -> Option<&'static str> {
@@ -304,57 +383,6 @@ fn set_focus_runbook(m: &mut Model) {
     m.focus = Pane::Runbook;
 }
 
-/// SIGTERM, SIGHUP or SIGINT: quit at once, unless a run is in progress. Then a running
-/// block is interrupted first (its process group only) and `Effect::Quit` comes once its
-/// end is journaled; a run waiting for the operator (ready, confirmation, failed) is left
-/// at once. Either way the run stays unfinished, for `opsdeck runbook resume`.
-pub fn on_shutdown(m: &mut Model) -> Vec<Effect> {
-    if m.runbook.leaving.is_some() {
-        // Already leaving; the app bounds the wait.
-        return Vec::new();
-    }
-    if !m.runbook.active() {
-        return vec![Effect::Quit];
-    }
-    m.runbook.leaving = Some(Leaving::default());
-    m.runbook.quit_ask = false;
-    m.runbook.status = Some(
-        "signal: stopping the running step (its process group only), then leaving; \
-         `opsdeck runbook resume` continues the run"
-            .into(),
-    );
-    m.mark_dirty();
-    settle_leaving(m)
-}
-
-/// While leaving: interrupts what runs, waits for the journal, then quits.
-fn settle_leaving(m: &mut Model) -> Vec<Effect> {
-    let Some(leaving) = m.runbook.leaving.as_mut() else { return Vec::new() };
-    let Some(run) = m.runbook.run.as_ref() else { return vec![Effect::Quit] };
-    if run.machine.awaiting_journal() {
-        return Vec::new();
-    }
-    match run.machine.phase().clone() {
-        Phase::Running { step, block } => {
-            if leaving.interrupted == Some((step, block)) {
-                // Interrupted; waiting for it to exit.
-                return Vec::new();
-            }
-            leaving.interrupted = Some((step, block));
-            leaving.stopped = true;
-            feed(m, Input::Interrupt)
-        }
-        Phase::Verifying { .. } => {
-            // Ends the verify at once (unknown) and journals it.
-            leaving.stopped = true;
-            let mut fx = feed(m, Input::Interrupt);
-            fx.extend(settle_leaving(m));
-            fx
-        }
-        _ => vec![Effect::Quit],
-    }
-}
-
 /// Messages from the edge.
 pub fn on_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
     let mut fx = edge_msg(m, msg);
@@ -382,11 +410,11 @@ fn edge_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
                 Err(e) => m.runbook.status = Some(e),
             }
         }
-        RunbookMsg::Ready { run_id, operator, journal, simulator } => {
+        RunbookMsg::Ready { run_id, operator, journal, simulator, inherited } => {
             m.runbook.busy = None;
             let Some(setup) = m.runbook.setup.take() else { return Vec::new() };
             let drill = m.mode != Mode::Live;
-            let opts = RunOptions { run_id, drill, simulator };
+            let opts = RunOptions { run_id, drill, simulator, inherited, prefill: BTreeMap::new() };
             let params = setup.params.unwrap_or_default();
             let (machine, fx) =
                 Machine::start(setup.runbook, opts, operator, params, setup.justification, m.now);
@@ -398,6 +426,7 @@ fn edge_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
                 log: VecDeque::new(),
                 shown_step: None,
                 output_step: None,
+                hold: false,
             };
             if let Err(e) = run.journal.clone() {
                 push_log(
@@ -409,7 +438,7 @@ fn edge_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
             set_focus_runbook(m);
             // The run gets the body; `z` gives the other panes back.
             m.zoom = true;
-            return machine_effects(m, fx, false);
+            return machine_effects(m, fx, None);
         }
         RunbookMsg::Event(input) => return feed(m, input),
         RunbookMsg::Output(line) => {
@@ -431,7 +460,7 @@ fn edge_msg(m: &mut Model, msg: RunbookMsg) -> Vec<Effect> {
 }
 
 /// A runbook was picked: ask the justification (when needed), then the parameters.
-fn choose(m: &mut Model, f: Found) -> Vec<Effect> {
+pub(super) fn choose(m: &mut Model, f: Found) -> Vec<Effect> {
     let name = f.name();
     let rb = match f.runbook {
         Ok(rb) => rb,
@@ -459,7 +488,7 @@ fn choose(m: &mut Model, f: Found) -> Vec<Effect> {
 }
 
 /// Opens the prompt for parameter `i`, or validates all and prepares the run.
-fn next_param(m: &mut Model, i: usize) -> Vec<Effect> {
+pub(super) fn next_param(m: &mut Model, i: usize) -> Vec<Effect> {
     let Some(setup) = m.runbook.setup.as_mut() else { return Vec::new() };
     if i < setup.runbook.params.len() {
         let text = setup.values[i].clone();
@@ -506,10 +535,14 @@ pub fn check_justification(rb: &Runbook, j: &str) -> Result<(), String> {
 }
 
 /// Feeds the machine and forwards what it returns.
-fn feed(m: &mut Model, input: Input) -> Vec<Effect> {
+pub(super) fn feed(m: &mut Model, input: Input) -> Vec<Effect> {
     let now = m.now;
-    let was_open = m.runbook.dialog_open();
+    let before = m.runbook.asking();
     let Some(run) = m.runbook.run.as_mut() else { return Vec::new() };
+    if !matches!(input, Input::Journaled(_) | Input::CommandExited(_) | Input::VerifyDone(_)) {
+        // The operator moved on: the last block's output is acknowledged.
+        run.hold = false;
+    }
     if matches!(input, Input::RunStep | Input::Retry | Input::Rollback) {
         run.output.clear();
         run.scroll = 0;
@@ -519,306 +552,5 @@ fn feed(m: &mut Model, input: Input) -> Vec<Effect> {
         };
     }
     let fx = run.machine.handle(input, now);
-    machine_effects(m, fx, was_open)
-}
-
-/// Records what the operator should see and sends the effects to the edge.
-/// `was_open`: the dialog was open before the machine handled the input.
-fn machine_effects(m: &mut Model, fx: Vec<machine::Effect>, was_open: bool) -> Vec<Effect> {
-    use crate::runbook::journal::EventKind as K;
-    use machine::Effect as F;
-    let Some(run) = m.runbook.run.as_mut() else { return Vec::new() };
-    if let Some(s) = run.current_step() {
-        run.shown_step = Some(s);
-    }
-    for f in &fx {
-        let line = match f {
-            F::AppendJournal(e) => {
-                let step = e.step.map(|s| format!("step {}", s + 1)).unwrap_or_default();
-                let detail = e.detail.clone().unwrap_or_default();
-                match e.event {
-                    K::BlockStarted => {
-                        Some(format!("{step} block {}: running", e.block.map_or(0, |b| b + 1)))
-                    }
-                    K::BlockFinished => {
-                        Some(format!("{step} block {}: {detail}", e.block.map_or(0, |b| b + 1)))
-                    }
-                    K::BlockDeclined => Some(format!("{step}: declined")),
-                    K::StepSkipped => Some(format!("{step} skipped: {detail}")),
-                    K::StepFinished => Some(format!("{step} ok")),
-                    K::StepFailed => Some(format!("{step} failed: {detail}")),
-                    K::VerifyStarted => Some(format!("{step} verifying: {detail}")),
-                    K::VerifyFinished => Some(format!("{step} verify: {detail}")),
-                    _ => None,
-                }
-            }
-            F::DrillPrint { script, .. } => {
-                Some(format!("DRILL: printed, not run: {}", script.lines().next().unwrap_or_default()))
-            }
-            F::Notice(n) => Some(n.clone()),
-            F::Finished(o) => Some(format!("run finished: {}", o.describe())),
-            _ => None,
-        };
-        if let Some(l) = line {
-            push_log(run, l);
-        }
-        if let F::DrillPrint { script, env, .. } = f {
-            for l in script.lines() {
-                push_output(
-                    run,
-                    Shown::Line(OutputLine { stream: Stream::Stdout, text: format!("(drill) {l}") }),
-                );
-            }
-            for (k, v) in env.iter().filter(|(k, _)| !k.starts_with("OPSDECK_")) {
-                let text = format!("(drill) {k}={v}");
-                push_output(run, Shown::Line(OutputLine { stream: Stream::Stdout, text }));
-            }
-        }
-    }
-    if !was_open || !m.runbook.dialog_open() {
-        // A new dialog: nothing typed before it was drawn counts.
-        m.runbook.confirm_text.clear();
-        m.runbook.armed = false;
-        m.runbook.dialog_scroll = 0;
-    }
-    m.mark_dirty();
-    if fx.is_empty() { Vec::new() } else { vec![Effect::Runbook(RunbookJob::Perform(fx))] }
-}
-
-fn push_output(run: &mut Run, line: Shown) {
-    run.output.push_back(line);
-    while run.output.len() > OUTPUT_LINES {
-        run.output.pop_front();
-    }
-}
-
-fn push_log(run: &mut Run, line: String) {
-    push_output(run, Shown::Note(line.clone()));
-    run.log.push_back(line);
-    while run.log.len() > LOG_LINES {
-        run.log.pop_front();
-    }
-}
-
-/// Keys, before the keymap: returns `Some` when the runbook UI took the key.
-pub fn on_key(m: &mut Model, k: Key) -> Option<Vec<Effect>> {
-    if m.runbook.leaving.is_some() {
-        // Leaving on a signal: the step is being stopped; keys wait for nothing.
-        return Some(Vec::new());
-    }
-    let ctrl_c = k.ctrl && k.code == KeyCode::Char('c');
-    if m.runbook.status.take().is_some() {
-        m.mark_dirty();
-    }
-    // Ctrl-C while a block runs interrupts the block, never opsdeck.
-    if ctrl_c
-        && let Some(run) = &m.runbook.run
-        && matches!(run.machine.phase(), Phase::Running { .. } | Phase::Verifying { .. })
-    {
-        m.runbook.status = Some("interrupting the running step (its process group only)".into());
-        return Some(feed(m, Input::Interrupt));
-    }
-    if m.runbook.quit_ask {
-        m.runbook.quit_ask = false;
-        m.mark_dirty();
-        return Some(match k.code {
-            KeyCode::Char('y') if !k.ctrl => vec![Effect::Quit],
-            _ => Vec::new(),
-        });
-    }
-    if m.runbook.dialog_open() {
-        return Some(dialog_key(m, k));
-    }
-    if m.runbook.prompt.is_some() {
-        return Some(prompt_key(m, k));
-    }
-    if m.runbook.picker.is_some() {
-        return Some(picker_key(m, k));
-    }
-    if m.keymap.action(k) == Some(Action::Quit) && m.runbook.active() {
-        m.runbook.quit_ask = true;
-        m.mark_dirty();
-        return Some(Vec::new());
-    }
-    if m.focus == Pane::Runbook && m.runbook.run.is_some() && !m.help {
-        return run_key(m, k);
-    }
-    None
-}
-
-fn dialog_key(m: &mut Model, k: Key) -> Vec<Effect> {
-    m.mark_dirty();
-    if !m.runbook.armed {
-        // Typed before the dialog was on screen: discarded.
-        return Vec::new();
-    }
-    match k.code {
-        KeyCode::Enter => {
-            let text = std::mem::take(&mut m.runbook.confirm_text);
-            feed(m, Input::Confirm(text))
-        }
-        KeyCode::Esc => {
-            m.runbook.confirm_text.clear();
-            feed(m, Input::Confirm(String::new()))
-        }
-        KeyCode::Backspace => {
-            m.runbook.confirm_text.pop();
-            Vec::new()
-        }
-        KeyCode::Up | KeyCode::PageUp => {
-            let by = if k.code == KeyCode::Up { 1 } else { 5 };
-            m.runbook.dialog_scroll = m.runbook.dialog_scroll.saturating_sub(by);
-            Vec::new()
-        }
-        KeyCode::Down | KeyCode::PageDown => {
-            // Clamped when drawn: the model does not know the dialog's height.
-            let by = if k.code == KeyCode::Down { 1 } else { 5 };
-            m.runbook.dialog_scroll = (m.runbook.dialog_scroll + by).min(200);
-            Vec::new()
-        }
-        KeyCode::Char(c) if !k.ctrl && !k.alt => {
-            m.runbook.confirm_text.push(c);
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn prompt_key(m: &mut Model, k: Key) -> Vec<Effect> {
-    m.mark_dirty();
-    let Some(p) = m.runbook.prompt.as_mut() else { return Vec::new() };
-    match k.code {
-        KeyCode::Esc => {
-            let kind = p.kind;
-            m.runbook.prompt = None;
-            if matches!(kind, PromptKind::Justification | PromptKind::Param(_)) {
-                m.runbook.setup = None;
-                m.runbook.status = Some("run cancelled".into());
-            }
-            Vec::new()
-        }
-        KeyCode::Backspace => {
-            p.text.pop();
-            Vec::new()
-        }
-        KeyCode::Char(c) if !k.ctrl && !k.alt => {
-            p.text.push(c);
-            Vec::new()
-        }
-        KeyCode::Enter => submit_prompt(m),
-        _ => Vec::new(),
-    }
-}
-
-fn submit_prompt(m: &mut Model) -> Vec<Effect> {
-    let Some(p) = m.runbook.prompt.clone() else { return Vec::new() };
-    match p.kind {
-        PromptKind::Justification => {
-            let Some(setup) = m.runbook.setup.as_mut() else { return Vec::new() };
-            match check_justification(&setup.runbook, &p.text) {
-                Ok(()) => {
-                    setup.justification = Some(p.text.trim().to_string());
-                    next_param(m, 0)
-                }
-                Err(e) => {
-                    if let Some(pr) = m.runbook.prompt.as_mut() {
-                        pr.error = Some(e);
-                    }
-                    Vec::new()
-                }
-            }
-        }
-        PromptKind::Param(i) => {
-            if let Some(v) = m.runbook.setup.as_mut().and_then(|s| s.values.get_mut(i)) {
-                *v = p.text.clone();
-            }
-            next_param(m, i + 1)
-        }
-        PromptKind::Skip | PromptKind::SkipFailed | PromptKind::Abort => {
-            let reason = p.text.trim().to_string();
-            if reason.is_empty() && p.kind != PromptKind::Abort {
-                if let Some(pr) = m.runbook.prompt.as_mut() {
-                    pr.error = Some("a reason is required".into());
-                }
-                return Vec::new();
-            }
-            m.runbook.prompt = None;
-            let input = match p.kind {
-                PromptKind::Skip => Input::Skip(reason),
-                PromptKind::SkipFailed => Input::SkipFailed(reason),
-                _ => Input::Abort(if reason.is_empty() { "aborted by operator".into() } else { reason }),
-            };
-            feed(m, input)
-        }
-    }
-}
-
-fn picker_key(m: &mut Model, k: Key) -> Vec<Effect> {
-    m.mark_dirty();
-    let Some(p) = m.runbook.picker.as_mut() else { return Vec::new() };
-    let len = p.items.len();
-    match k.code {
-        KeyCode::Esc | KeyCode::Char('q') => m.runbook.picker = None,
-        KeyCode::Up | KeyCode::Char('k') => p.sel = p.sel.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => p.sel = (p.sel + 1).min(len.saturating_sub(1)),
-        KeyCode::Home => p.sel = 0,
-        KeyCode::End => p.sel = len.saturating_sub(1),
-        KeyCode::Enter => {
-            if let Some(f) = p.items.get(p.sel).cloned() {
-                return choose(m, f);
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// Keys on the runbook pane while a run is shown.
-fn run_key(m: &mut Model, k: Key) -> Option<Vec<Effect>> {
-    m.mark_dirty();
-    let run = m.runbook.run.as_mut()?;
-    let prompt = |kind| Some(Prompt { kind, text: String::new(), error: None });
-    let code = if k.ctrl || k.alt { None } else { Some(k.code) };
-    let phase = run.machine.phase().clone();
-    match (phase, code) {
-        (_, Some(KeyCode::Up)) => run.scroll = (run.scroll + 1).min(run.output.len().saturating_sub(1)),
-        (_, Some(KeyCode::Down)) => run.scroll = run.scroll.saturating_sub(1),
-        (_, Some(KeyCode::PageUp)) => run.scroll = (run.scroll + 10).min(run.output.len().saturating_sub(1)),
-        (_, Some(KeyCode::PageDown)) => run.scroll = run.scroll.saturating_sub(10),
-        (_, Some(KeyCode::End)) => run.scroll = 0,
-        (Phase::Ready { .. }, Some(KeyCode::Enter)) => return Some(feed(m, Input::RunStep)),
-        (Phase::Ready { .. }, Some(KeyCode::Char('s'))) => m.runbook.prompt = prompt(PromptKind::Skip),
-        (Phase::Ready { .. } | Phase::Failed { .. }, Some(KeyCode::Char('a'))) => {
-            m.runbook.prompt = prompt(PromptKind::Abort)
-        }
-        (Phase::Failed { .. }, Some(KeyCode::Char('r'))) => return Some(feed(m, Input::Retry)),
-        (Phase::Failed { .. }, Some(KeyCode::Char('s'))) => m.runbook.prompt = prompt(PromptKind::SkipFailed),
-        (Phase::Failed { rollback: Some(_), .. }, Some(KeyCode::Char('b'))) => {
-            return Some(feed(m, Input::Rollback));
-        }
-        (Phase::NeedJustification { .. }, Some(KeyCode::Enter)) => {
-            m.runbook.prompt = prompt(PromptKind::Justification)
-        }
-        (Phase::Done(_), Some(KeyCode::Enter | KeyCode::Esc)) => {
-            m.runbook.run = None;
-            m.zoom = false;
-            return Some(vec![Effect::Runbook(RunbookJob::Close)]);
-        }
-        _ => return None,
-    }
-    Some(Vec::new())
-}
-
-/// Keys the footer shows for the runbook pane in the current phase.
-pub fn hints(ui: &RunbookUi) -> &'static str {
-    let Some(run) = &ui.run else { return "r pick a runbook" };
-    match run.machine.phase() {
-        Phase::Ready { .. } => "Enter run step · s skip · a abort · ↑↓ scroll output",
-        Phase::Failed { rollback: Some(_), .. } => "r retry · s skip · b roll back · a abort",
-        Phase::Failed { .. } => "r retry · s skip · a abort",
-        Phase::Running { .. } | Phase::Verifying { .. } => "Ctrl-C interrupt the step · ↑↓ scroll output",
-        Phase::Confirm { .. } => "type the confirmation · Enter submit · Esc No",
-        Phase::NeedJustification { .. } => "Enter give a justification",
-        Phase::Done(_) => "Enter close the run",
-    }
+    machine_effects(m, fx, before)
 }
