@@ -62,3 +62,14 @@ fn dev_set() {
         kept as f64 * 100.0 / n_ro as f64
     );
 }
+
+#[test]
+#[ignore]
+fn one() {
+    for s in std::env::var("OPSDECK_ONE").unwrap_or_default().split("\n---\n") {
+        println!("{s:?} -> {:?}", classify(s));
+        for f in super::findings(s) {
+            println!("   {f:?}");
+        }
+    }
+}

@@ -7,10 +7,8 @@ use crate::runbook::types::Safety::{Destructive, Unknown};
 /// Infrastructure CLIs: `None` when `name` is not one.
 pub fn rule(name: &str, args: &[String], cx: &Cx) -> Option<V> {
     let base = name.strip_suffix(".sh").unwrap_or(name);
-    if help_only(args) && !base.starts_with("kafka-") {
-        if KNOWN.contains(&base) {
-            return Some(ro(format!("{name} --help")));
-        }
+    if help_only(args) && KNOWN.contains(&base) {
+        return Some(ro(format!("{name} --help")));
     }
     Some(match base {
         "etcdctl" => etcdctl(args),

@@ -277,10 +277,8 @@ fn rook_ceph(name: &str, args: &[String], cx: &Cx) -> V {
     ];
     let Some(i) = first_positional(args, &opts) else { return ro(format!("{name} (help)")) };
     let tool = args[i].as_str();
-    if matches!(tool, "ceph" | "rbd" | "rados" | "radosgw-admin") {
-        if let Some(v) = storage::rule(tool, &args[i + 1..], &sub_cx(cx, i + 1)) {
-            return (v.0, format!("{name} {}", v.1));
-        }
+    if let Some(v) = storage::rule(tool, &args[i + 1..], &sub_cx(cx, i + 1)) {
+        return (v.0, format!("{name} {}", v.1));
     }
     let p = positionals(&args[i..], &opts);
     forms(

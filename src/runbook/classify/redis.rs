@@ -355,7 +355,8 @@ fn redis_cli(args: &[String], cx: &Cx) -> V {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| redis_cmd(&l.split_whitespace().collect::<Vec<_>>()))
-            .fold(ro("redis (no command)"), worst),
+            .reduce(worst)
+            .unwrap_or_else(|| ro("redis (no command)")),
         None => ro(format!("redis-cli ({SESSION})")),
     }
 }

@@ -49,13 +49,29 @@ const MAX_DEPTH: usize = 8;
 
 /// Classifies every command of `text` into `out`; `line0` is the line `text` starts on.
 pub fn script(text: &str, line0: usize, depth: usize, out: &mut Vec<Finding>) {
+    script_as(text, line0, depth, true, out);
+}
+
+/// The verdict on `text` read as shell only (no client statement lines): how a statement
+/// line reads if the shell runs it.
+pub fn shell_reading(text: &str, depth: usize) -> V {
+    let mut found = Vec::new();
+    script_as(text, 1, depth + 1, false, &mut found);
+    found.into_iter().map(|f| (f.safety, f.rule)).reduce(worst).unwrap_or_else(|| ro("empty script"))
+}
+
+fn script_as(text: &str, line0: usize, depth: usize, sessions: bool, out: &mut Vec<Finding>) {
     if depth > MAX_DEPTH {
         out.push(Finding { line: line0, safety: Safety::Unknown, rule: "nesting too deep".into() });
         return;
     }
     // Lines typed at a client's prompt (SQL, Redis, pprof) are read by that client's rules;
     // the rest is shell.
-    let plan = session::plan(text, depth);
+    let plan = if sessions {
+        session::plan(text, depth)
+    } else {
+        session::Plan { shell: text.to_string(), statements: Vec::new() }
+    };
     for (line, (safety, rule)) in plan.statements {
         out.push(Finding { line: line0 + line - 1, safety, rule });
     }
@@ -88,7 +104,7 @@ pub fn script(text: &str, line0: usize, depth: usize, out: &mut Vec<Finding>) {
 pub fn nested(text: &str, depth: usize) -> V {
     let mut found = Vec::new();
     script(text, 1, depth + 1, &mut found);
-    found.into_iter().map(|f| (f.safety, f.rule)).fold(ro("empty script"), worst)
+    found.into_iter().map(|f| (f.safety, f.rule)).reduce(worst).unwrap_or_else(|| ro("empty script"))
 }
 
 pub fn simple(c: &SimpleCommand, depth: usize) -> V {

@@ -11,7 +11,7 @@
 //! - lines still carrying a client prompt (`db=# `, `host:6379> `, `(pprof) `).
 //!
 //! A statement line never hides a shell command: where the line is also a destructive
-//! shell command (`kill 1`, `touch f`), or holds `&&`, `|`, `$(`, backticks outside quotes,
+//! shell command (`kill 1`, `touch f`), or holds `&`, `|`, `$(`, backticks outside quotes,
 //! its shell reading counts too. Here-document bodies and continuation lines stay shell.
 use super::rules::{self, V, ro, un, worst};
 use super::shell::SimpleCommand;
@@ -151,6 +151,10 @@ pub fn plan(text: &str, depth: usize) -> Plan {
             {
                 end += 1;
             }
+            // Only a statement that a `;` closes takes the lines after it.
+            if !lines[end].trim_end().ends_with(';') {
+                end = i;
+            }
             for m in marks.iter_mut().take(end + 1).skip(i + 1) {
                 *m = Some(Kind::Sql);
             }
@@ -181,8 +185,8 @@ fn fixed_lines(lines: &[&str]) -> Vec<bool> {
         let mut rest = *l;
         while let Some(p) = rest.find("<<") {
             let after = &rest[p + 2..];
-            if after.starts_with('<') {
-                rest = &after[1..];
+            if let Some(tail) = after.strip_prefix('<') {
+                rest = tail;
                 continue;
             }
             let after = after.trim_start_matches('-').trim_start();
@@ -261,10 +265,12 @@ fn strip_prompt(line: &str) -> (Option<Kind>, &str) {
                 return (Some(Kind::Sql), rest);
             }
         }
-        if let Some((host, port)) = p.strip_suffix('>').and_then(|h| h.rsplit_once(':')) {
-            if name_ok(host) && !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) {
-                return (Some(Kind::Redis), rest);
-            }
+        if let Some((host, port)) = p.strip_suffix('>').and_then(|h| h.rsplit_once(':'))
+            && name_ok(host)
+            && !port.is_empty()
+            && port.chars().all(|c| c.is_ascii_digit())
+        {
+            return (Some(Kind::Redis), rest);
         }
     }
     (None, line)
@@ -334,7 +340,21 @@ fn pprof_command(first: &str) -> Option<bool> {
 fn judge(kind: Kind, body: &str, depth: usize) -> V {
     let t = body.trim();
     let v = match kind {
-        Kind::Sql => sql::sql(t),
+        // A `;`-separated part that is not SQL is what the shell would run.
+        Kind::Sql => sql::statements(t)
+            .iter()
+            .map(|part| {
+                let v = sql::sql(part);
+                let first = part.split(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+                if part.starts_with('\\') || SQL_KEYWORDS.contains(&first.to_ascii_uppercase().as_str()) {
+                    v
+                } else {
+                    let sv = rules::shell_reading(part, depth);
+                    worst(v, (sv.0, format!("{} (read as shell)", sv.1)))
+                }
+            })
+            .reduce(worst)
+            .unwrap_or_else(|| ro("SQL (empty)")),
         Kind::Redis => {
             let words: Vec<&str> = t.split_whitespace().collect();
             let (s, r) = redis::redis_cmd(&words);
@@ -358,8 +378,9 @@ fn judge(kind: Kind, body: &str, depth: usize) -> V {
             shell_v = (sv.0, format!("{} (read as a shell command)", sv.1));
         }
     }
-    if chains(t) {
-        let sv = rules::nested(t, depth);
+    // Redis and pprof lines have no `;`: there it separates shell commands.
+    if chains(t) || (kind != Kind::Sql && t.contains(';')) {
+        let sv = rules::shell_reading(t, depth);
         shell_v = worst(shell_v, (sv.0, format!("{} (read as shell)", sv.1)));
     }
     worst(v, shell_v)
@@ -373,7 +394,7 @@ fn known_command(line: &str, depth: usize) -> bool {
     !rule.contains("is not a known command") && !rule.contains("script rule")
 }
 
-/// Whether `t` holds `&&`, `|`, `$(`, a backtick or a redirection into a path outside
+/// Whether `t` holds `&`, `|`, `$(`, a backtick or a redirection into a path outside
 /// quotes.
 fn chains(t: &str) -> bool {
     let mut quote: Option<char> = None;
@@ -385,7 +406,7 @@ fn chains(t: &str) -> bool {
             None => match ch {
                 '\'' | '"' => quote = Some(*ch),
                 '|' | '`' => return true,
-                '&' if c.get(i + 1) == Some(&'&') => return true,
+                '&' => return true,
                 '$' if c.get(i + 1) == Some(&'(') => return true,
                 '>' if i == 0 || !"-=<>#".contains(c[i - 1]) => {
                     let next = c[i + 1..].iter().find(|x| **x != ' ' && **x != '>');

@@ -90,7 +90,7 @@ pub fn client(name: &str, args: &[String], cx: &Cx) -> V {
             None => return ro(format!("{name} ({SESSION})")),
         }
     }
-    sqls.iter().map(|s| sql(s)).fold(ro("SQL (empty)"), worst)
+    sqls.iter().map(|s| sql(s)).reduce(worst).unwrap_or_else(|| ro("SQL (empty)"))
 }
 
 /// mongosh / mongo: `--eval` scripts by the methods they call.
@@ -232,7 +232,7 @@ static SQL_DML: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(insert|update|delete|merge)\b").expect("static regex"));
 
 /// Statements split on `;` outside quotes and dollar quotes, comments removed.
-fn statements(text: &str) -> Vec<String> {
+pub fn statements(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let c: Vec<char> = text.chars().collect();
@@ -287,7 +287,7 @@ fn statements(text: &str) -> Vec<String> {
 
 /// The verdict on a SQL text: the worst of its statements.
 pub fn sql(text: &str) -> V {
-    statements(text).iter().map(|s| statement(s)).fold(ro("SQL (empty)"), worst)
+    statements(text).iter().map(|s| statement(s)).reduce(worst).unwrap_or_else(|| ro("SQL (empty)"))
 }
 
 fn statement(s: &str) -> V {
