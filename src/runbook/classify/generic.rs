@@ -1,386 +1,54 @@
 //! Plain Unix commands. `READ_ONLY` holds only commands that cannot write for any argument;
 //! every other command is read-only only in the forms its rule names.
-use super::filters;
 use super::rules::{Cx, V, de, forms, harmless_target, has_flag, positionals, ro, short_has, un};
+use super::{filters, system};
 use crate::runbook::types::Safety;
 
 /// Commands that only read, whatever their arguments (redirections are judged apart).
+#[rustfmt::skip]
 const READ_ONLY: &[&str] = &[
-    "echo",
-    "printf",
-    "cat",
-    "head",
-    "tail",
-    "grep",
-    "egrep",
-    "fgrep",
-    "zgrep",
-    "zcat",
-    "bzcat",
-    "xzcat",
-    "zless",
-    "jq",
-    "wc",
-    "cut",
-    "tr",
-    "sleep",
-    "dig",
-    "nslookup",
-    "host",
-    "whois",
-    "ping",
-    "ping6",
-    "traceroute",
-    "tracepath",
-    "mtr",
-    "ps",
-    "pgrep",
-    "pidof",
-    "pstree",
-    "df",
-    "du",
-    "free",
-    "uptime",
-    "vmstat",
-    "iostat",
-    "mpstat",
-    "pidstat",
-    "sadf",
-    "netstat",
-    "lsof",
-    "whoami",
-    "id",
-    "groups",
-    "uname",
-    "which",
-    "whereis",
-    "type",
-    "true",
-    "false",
-    "test",
-    "[",
-    "[[",
-    "printenv",
-    "pwd",
-    "cd",
-    "pushd",
-    "popd",
-    "export",
-    "basename",
-    "dirname",
-    "readlink",
-    "realpath",
-    "stat",
-    "md5sum",
-    "sha1sum",
-    "sha224sum",
-    "sha256sum",
-    "sha384sum",
-    "sha512sum",
-    "b2sum",
-    "cksum",
-    "diff",
-    "cmp",
-    "column",
-    "more",
-    "tac",
-    "rev",
-    "nl",
-    "paste",
-    "join",
-    "comm",
-    "seq",
-    "yes",
-    "expr",
-    "bc",
-    "locate",
-    "getent",
-    "w",
-    "who",
-    "lsblk",
-    "nproc",
-    "lscpu",
-    "lsmod",
-    "lspci",
-    "lsusb",
-    "lsns",
-    "lsipc",
-    "lslocks",
-    "lsmem",
-    "findmnt",
-    "tput",
-    "clear",
-    ":",
-    "read",
-    "local",
-    "declare",
-    "typeset",
-    "readonly",
-    "unset",
-    "set",
-    "shift",
-    "exit",
-    "return",
-    "break",
-    "continue",
-    "wait",
-    "alias",
-    "unalias",
-    "umask",
-    "ulimit",
-    "top",
-    "htop",
-    "iotop",
-    "iftop",
-    "nethogs",
-    "ls",
-    "fold",
-    "fmt",
-    "strings",
-    "od",
-    "hexdump",
-    "envsubst",
-    "numfmt",
-    "pg_isready",
-    "getconf",
-    "locale",
-    "tty",
-    "mapfile",
-    "readarray",
-    "let",
-    "hatop",
-    "nload",
-    "slabtop",
-    "hostid",
-    "arch",
-    "factor",
-    "tsort",
-    "expand",
-    "unexpand",
-    "pr",
-    "look",
-    "cal",
-    "users",
-    "pinky",
-    "logname",
-    "last",
-    "lastb",
-    "numastat",
-    "ipcs",
-    "showmount",
-    "rpcinfo",
-    "drill",
-    "delv",
-    "lsattr",
-    "getfacl",
-    "getcap",
-    "namei",
-    "vdir",
-    "dir",
-    "sum",
-    "ldd",
-    "nm",
-    "objdump",
-    "readelf",
-    "size",
-    "pmap",
-    "pwdx",
-    "tload",
-    "jobs",
-    "times",
-    "hash",
-    "caller",
-    "help",
-    "dirs",
-    "shopt",
+    "echo", "printf", "cat", "head", "tail", "grep", "egrep", "fgrep", "zgrep", "zcat", "bzcat", "xzcat",
+    "zless", "jq", "wc", "cut", "tr", "sleep", "dig", "nslookup", "host", "whois", "ping", "ping6",
+    "traceroute", "tracepath", "mtr", "ps", "pgrep", "pidof", "pstree", "df", "du", "free", "uptime",
+    "vmstat", "iostat", "mpstat", "pidstat", "sadf", "netstat", "lsof", "whoami", "id", "groups", "uname",
+    "which", "whereis", "type", "true", "false", "test", "[", "[[", "printenv", "pwd", "cd", "pushd", "popd",
+    "export", "basename", "dirname", "readlink", "realpath", "stat", "md5sum", "sha1sum", "sha224sum",
+    "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum", "diff", "cmp", "column", "more", "tac", "rev",
+    "nl", "paste", "join", "comm", "seq", "yes", "expr", "bc", "locate", "getent", "w", "who", "lsblk",
+    "nproc", "lscpu", "lsmod", "lspci", "lsusb", "lsns", "lsipc", "lslocks", "lsmem", "findmnt", "tput",
+    "clear", ":", "read", "local", "declare", "typeset", "readonly", "unset", "set", "shift", "exit",
+    "return", "break", "continue", "wait", "alias", "unalias", "umask", "ulimit", "top", "htop", "iotop",
+    "iftop", "nethogs", "ls", "fold", "fmt", "strings", "od", "hexdump", "envsubst", "numfmt", "pg_isready",
+    "getconf", "locale", "tty", "mapfile", "readarray", "let", "hatop", "nload", "slabtop", "hostid", "arch",
+    "factor", "tsort", "expand", "unexpand", "pr", "look", "cal", "users", "pinky", "logname", "last",
+    "lastb", "numastat", "ipcs", "showmount", "rpcinfo", "drill", "delv", "lsattr", "getfacl", "getcap",
+    "namei", "vdir", "dir", "sum", "ldd", "nm", "objdump", "readelf", "size", "pmap", "pwdx", "tload", "jobs",
+    "times", "hash", "caller", "help", "dirs", "shopt",
 ];
 
 /// Commands that change something, whatever their arguments.
+#[rustfmt::skip]
 const DESTRUCTIVE: &[&str] = &[
-    "rm",
-    "rmdir",
-    "mv",
-    "cp",
-    "dd",
-    "truncate",
-    "shred",
-    "chmod",
-    "chown",
-    "chgrp",
-    "chattr",
-    "setfacl",
-    "setcap",
-    "ln",
-    "mkdir",
-    "mkfifo",
-    "mknod",
-    "mktemp",
-    "touch",
-    "install",
-    "scp",
-    "sftp",
-    "pkill",
-    "killall",
-    "reboot",
-    "shutdown",
-    "halt",
-    "poweroff",
-    "fdisk",
-    "sfdisk",
-    "gdisk",
-    "sgdisk",
-    "parted",
-    "partprobe",
-    "wipefs",
-    "blkdiscard",
-    "umount",
-    "useradd",
-    "userdel",
-    "usermod",
-    "groupadd",
-    "groupdel",
-    "groupmod",
-    "passwd",
-    "chpasswd",
-    "chage",
-    "unlink",
-    "patch",
-    "gzip",
-    "gunzip",
-    "bzip2",
-    "bunzip2",
-    "xz",
-    "unxz",
-    "zstd",
-    "unzstd",
-    "zip",
-    "unzip",
-    "split",
-    "csplit",
-    "pg_restore",
-    "pg_basebackup",
-    "pg_ctlcluster",
-    "pg_dropcluster",
-    "pg_createcluster",
-    "pg_upgrade",
-    "pg_rewind",
-    "pg_resetwal",
-    "pg_resetxlog",
-    "dropdb",
-    "createdb",
-    "dropuser",
-    "createuser",
-    "vacuumdb",
-    "reindexdb",
-    "clusterdb",
-    "apt",
-    "apt-get",
-    "aptitude",
-    "yum",
-    "dnf",
-    "zypper",
-    "rpm",
-    "dpkg",
-    "pip",
-    "pip3",
-    "npm",
-    "yarn",
-    "gem",
-    "snap",
-    "brew",
-    "swapoff",
-    "swapon",
-    "modprobe",
-    "rmmod",
-    "insmod",
-    "setenforce",
-    "visudo",
-    "vi",
-    "vim",
-    "nvim",
-    "nano",
-    "emacs",
-    "ed",
-    "mkswap",
-    "losetup",
-    "lvremove",
-    "lvcreate",
-    "lvextend",
-    "lvresize",
-    "lvreduce",
-    "vgremove",
-    "vgcreate",
-    "vgextend",
-    "pvremove",
-    "pvcreate",
-    "pvresize",
-    "resize2fs",
-    "xfs_growfs",
-    "xfs_repair",
-    "fsck",
-    "e2fsck",
-    "tune2fs",
-    "mdadm",
-    "ipvsadm",
-    "tc",
-    "ifdown",
-    "ifup",
-    "nmcli",
-    "kubeadm",
-    "etcd",
-    "dmsetup",
-    "cryptsetup",
-    "renice",
-    "chrt",
-    "ceph-mon",
-    "ceph-osd",
-    "monmaptool",
-    "ceph-volume",
-    "ceph-objectstore-tool",
-    "ceph-bluestore-tool",
-    "logger",
-    "wall",
-    "write",
-    "sshuttle",
-    "toolbox",
-    "logrotate",
-    "updatedb",
-    "ldconfig",
-    "systemd-run",
-    "at",
-    "batch",
-    "lvchange",
-    "vgchange",
-    "mount.nfs",
-    "exportfs",
-    "quotacheck",
-    "setquota",
-    "usermod",
-    "newaliases",
-    "postfix",
-    "postsuper",
-    "sendmail",
-    "mail",
-    "mailx",
-    "iptables-restore",
-    "ip6tables-restore",
-    "ebtables",
-    "arptables",
-    "ipset",
-    "ufw",
-    "firewall-cmd",
-    "wg",
-    "wg-quick",
-    "brctl",
-    "vconfig",
-    "ifenslave",
-    "dhclient",
-    "certbot",
-    "update-ca-certificates",
-    "update-alternatives",
-    "sync",
-    "fstrim",
-    "hdparm",
+    "rm", "rmdir", "mv", "cp", "dd", "truncate", "shred", "chmod", "chown", "chgrp", "chattr", "setfacl",
+    "setcap", "ln", "mkdir", "mkfifo", "mknod", "mktemp", "touch", "install", "scp", "sftp", "pkill",
+    "killall", "reboot", "shutdown", "halt", "poweroff", "fdisk", "sfdisk", "gdisk", "sgdisk", "parted",
+    "partprobe", "wipefs", "blkdiscard", "umount", "useradd", "userdel", "usermod", "groupadd", "groupdel",
+    "groupmod", "passwd", "chpasswd", "chage", "unlink", "patch", "gzip", "gunzip", "bzip2", "bunzip2", "xz",
+    "unxz", "zstd", "unzstd", "zip", "unzip", "split", "csplit", "pg_restore", "pg_basebackup",
+    "pg_ctlcluster", "pg_dropcluster", "pg_createcluster", "pg_upgrade", "pg_rewind", "pg_resetwal",
+    "pg_resetxlog", "dropdb", "createdb", "dropuser", "createuser", "vacuumdb", "reindexdb", "clusterdb",
+    "apt", "apt-get", "aptitude", "yum", "dnf", "zypper", "rpm", "dpkg", "pip", "pip3", "npm", "yarn", "gem",
+    "snap", "brew", "swapoff", "swapon", "modprobe", "rmmod", "insmod", "setenforce", "visudo", "vi", "vim",
+    "nvim", "nano", "emacs", "ed", "mkswap", "losetup", "lvremove", "lvcreate", "lvextend", "lvresize",
+    "lvreduce", "vgremove", "vgcreate", "vgextend", "pvremove", "pvcreate", "pvresize", "resize2fs",
+    "xfs_growfs", "xfs_repair", "fsck", "e2fsck", "tune2fs", "mdadm", "ipvsadm", "tc", "ifdown", "ifup",
+    "nmcli", "kubeadm", "etcd", "dmsetup", "cryptsetup", "renice", "chrt", "ceph-mon", "ceph-osd",
+    "monmaptool", "ceph-volume", "ceph-objectstore-tool", "ceph-bluestore-tool", "logger", "wall", "write",
+    "sshuttle", "toolbox", "logrotate", "updatedb", "ldconfig", "systemd-run", "at", "batch", "lvchange",
+    "vgchange", "mount.nfs", "exportfs", "quotacheck", "setquota", "usermod", "newaliases", "postfix",
+    "postsuper", "sendmail", "mail", "mailx", "iptables-restore", "ip6tables-restore", "ebtables",
+    "arptables", "ipset", "ufw", "firewall-cmd", "wg", "wg-quick", "brctl", "vconfig", "ifenslave",
+    "dhclient", "certbot", "update-ca-certificates", "update-alternatives", "sync", "fstrim", "hdparm",
     "aptly",
 ];
 
@@ -524,7 +192,7 @@ pub fn rule(name: &str, args: &[String], cx: &Cx) -> Option<V> {
                 None => ro("tee"),
             }
         }
-        "tar" => tar(args),
+        "tar" => system::tar(args),
         "route" => {
             let p = pos(&["-A", "-F", "--family"]);
             match p.first().copied() {
@@ -654,8 +322,8 @@ pub fn rule(name: &str, args: &[String], cx: &Cx) -> Option<V> {
         "awk" | "gawk" | "mawk" | "nawk" => filters::awk(args),
         "perl" => filters::perl(args, cx),
         "find" => filters::find(args, cx),
-        "ip" => ip(args, cx),
-        "iptables" | "ip6tables" => iptables(name, args),
+        "ip" => system::ip(args, cx),
+        "iptables" | "ip6tables" => system::iptables(name, args),
         "nft" => match pos(&["-f", "--file", "-I", "--includepath"]).first() {
             Some(&"list") if !flag(&["-f", "--file"]) => ro("nft list"),
             _ => de("nft (changes the ruleset)"),
@@ -667,7 +335,7 @@ pub fn rule(name: &str, args: &[String], cx: &Cx) -> Option<V> {
                 de("conntrack (changes the connection table)")
             }
         }
-        "openssl" => openssl(args),
+        "openssl" => system::openssl(args),
         "tcpdump" => {
             if flag(&["-z"]) {
                 un("tcpdump -z (runs a command)")
@@ -743,7 +411,7 @@ pub fn rule(name: &str, args: &[String], cx: &Cx) -> Option<V> {
             )
         }
         "python" | "python2" | "python3" | "ruby" | "node" | "php" | "lua" | "Rscript" => {
-            interpreter(name, args, cx)
+            system::interpreter(name, args, cx)
         }
         "pg_dump" | "pg_dumpall" | "mysqldump" | "mongodump" => {
             if flag(&["-f", "--file", "-r", "--result-file", "-o", "--out", "--archive"]) {
@@ -826,7 +494,7 @@ pub fn rule(name: &str, args: &[String], cx: &Cx) -> Option<V> {
                 ro("ifconfig")
             }
         }
-        "go" => go(args),
+        "go" => system::go(args),
         "perf" => forms(
             "perf",
             &pos(&["-i", "--input"]),
@@ -839,183 +507,4 @@ pub fn rule(name: &str, args: &[String], cx: &Cx) -> Option<V> {
         ),
         _ => return None,
     })
-}
-
-fn tar(args: &[String]) -> V {
-    let first = args.first().map(String::as_str).unwrap_or("");
-    let mode = first.trim_start_matches('-');
-    if has_flag(
-        args,
-        &[
-            "--to-command",
-            "--checkpoint-action",
-            "--use-compress-program",
-            "--rsh-command",
-            "--rmt-command",
-            "-I",
-        ],
-    ) {
-        return un("tar running a program");
-    }
-    let writes = has_flag(
-        args,
-        &[
-            "--delete",
-            "--append",
-            "--update",
-            "--catenate",
-            "--concatenate",
-            "--create",
-            "--extract",
-            "--get",
-            "--index-file",
-        ],
-    );
-    let listing = has_flag(args, &["--list"])
-        || (!first.starts_with("--") && mode.contains('t') && !mode.chars().any(|c| "xcruA".contains(c)));
-    if listing && !writes { ro("tar --list") } else { de("tar (extracts or creates files)") }
-}
-
-fn ip(args: &[String], cx: &Cx) -> V {
-    if super::rules::has_flag(args, &["-b", "-batch", "-force"]) {
-        return un("ip -batch (commands from a file)");
-    }
-    let p = positionals(args, &["-n", "-netns", "-f", "-family", "-rc", "-l", "-loops"]);
-    if p.first() == Some(&"netns") && p.get(1) == Some(&"exec") {
-        let at = args.iter().position(|a| a == "exec").map(|i| i + 2);
-        if let Some(i) = at.filter(|i| *i < args.len()) {
-            let (s, r) =
-                super::rules::words(&args[i..], &cx.argdyn[i.min(cx.argdyn.len())..], cx.stdin, cx.depth + 1);
-            return (s, format!("ip netns exec {r}"));
-        }
-    }
-    match p.get(1).copied() {
-        None
-        | Some(
-            "show" | "list" | "lst" | "get" | "monitor" | "sh" | "ls" | "s" | "l" | "help" | "identify"
-            | "pids",
-        ) => ro(format!("ip {} show", p.first().unwrap_or(&"")).replace("  ", " ")),
-        Some(v) if p[0] == "monitor" => ro(format!("ip monitor {v}")),
-        Some(v) => de(format!("ip {} {v}", p[0])),
-    }
-}
-
-fn iptables(name: &str, args: &[String]) -> V {
-    let writes = args.iter().any(|a| {
-        (a.starts_with('-') && !a.starts_with("--") && a[1..].chars().any(|c| "ADIRFXPNZE".contains(c)))
-            || [
-                "--append",
-                "--delete",
-                "--insert",
-                "--replace",
-                "--flush",
-                "--delete-chain",
-                "--policy",
-                "--new-chain",
-                "--zero",
-                "--rename-chain",
-            ]
-            .contains(&a.as_str())
-    });
-    if writes {
-        de(format!("{name} (changes rules)"))
-    } else if short_has(args, 'L') || short_has(args, 'S') || has_flag(args, &["--list", "--list-rules"]) {
-        ro(format!("{name} --list"))
-    } else {
-        un(name)
-    }
-}
-
-fn openssl(args: &[String]) -> V {
-    let writes = [
-        "-out",
-        "-keyout",
-        "-writerand",
-        "-sess_out",
-        "-keylogfile",
-        "-CAcreateserial",
-        "-respout",
-        "-reqout",
-        "-msgout",
-        "-genkey",
-    ];
-    if has_flag(args, &writes) {
-        return de("openssl -out (writes a file)");
-    }
-    let sub = args.first().map(String::as_str).unwrap_or("");
-    let reads = [
-        "x509",
-        "s_client",
-        "verify",
-        "version",
-        "ciphers",
-        "crl",
-        "asn1parse",
-        "dgst",
-        "req",
-        "rsa",
-        "ec",
-        "pkey",
-        "pkcs12",
-        "pkcs7",
-        "s_time",
-        "speed",
-        "rand",
-        "base64",
-        "enc",
-        "list",
-        "help",
-        "errstr",
-        "sess_id",
-        "storeutl",
-        "ocsp",
-        "sha256",
-        "sha1",
-        "md5",
-        "passwd",
-        "prime",
-        "crl2pkcs7",
-        "nseq",
-        "genrsa",
-        "genpkey",
-        "ecparam",
-        "dhparam",
-        "version",
-    ];
-    if reads.contains(&sub) { ro(format!("openssl {sub}")) } else { un(format!("openssl {sub}")) }
-}
-
-fn interpreter(name: &str, args: &[String], cx: &Cx) -> V {
-    if args.len() >= 2 && args[0] == "-m" && matches!(args[1].as_str(), "json.tool" | "this") {
-        return ro(format!("{name} -m {}", args[1]));
-    }
-    if matches!(args.first().map(String::as_str), Some("--version" | "-V" | "--help" | "-h"))
-        && args.len() == 1
-    {
-        return ro(format!("{name} --version"));
-    }
-    match args.iter().position(|a| !a.starts_with('-')) {
-        Some(i) if i == 0 || !matches!(args[i - 1].as_str(), "-c" | "-e" | "-m") => {
-            super::scripts::script_file(name, &args[i], &args[i + 1..])
-        }
-        _ if args.is_empty() && cx.stdin.is_none() => ro(format!("{name} (an interactive session)")),
-        _ => un(format!("{name} (runs arbitrary code)")),
-    }
-}
-
-fn go(args: &[String]) -> V {
-    let p = positionals(args, &["-o", "-http", "-output"]);
-    match (p.first().copied(), p.get(1).copied()) {
-        (Some("tool"), Some("pprof")) => {
-            if has_flag(args, &["-http"]) || args.iter().any(|a| a.starts_with("-http=")) {
-                de("go tool pprof -http (saves the profile, local artifact)")
-            } else {
-                de("go tool pprof (saves the fetched profile under ~/pprof, local artifact)")
-            }
-        }
-        (Some("env"), _) if has_flag(args, &["-w", "-u"]) => de("go env -w (writes the go env file)"),
-        (Some("version" | "env" | "list" | "doc" | "vet"), _) => ro(format!("go {}", p[0])),
-        (Some(v), _) => de(format!("go {v}")),
-        (None, _) => ro("go (help)"),
-    }
 }

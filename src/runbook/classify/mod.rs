@@ -15,6 +15,7 @@
 #[cfg(test)]
 mod bench;
 mod cloud;
+mod data_tools;
 mod filters;
 mod generic;
 mod http;
@@ -27,6 +28,7 @@ mod session;
 pub mod shell;
 mod sql;
 mod storage;
+mod system;
 mod tools;
 
 use crate::runbook::types::Safety;

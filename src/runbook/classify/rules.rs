@@ -4,7 +4,9 @@
 //! commands, `k8s`, `cloud`, `infra`, `storage`, `sql`, `redis`, `http`, `tools`, and
 //! `scripts` for programs run by path).
 use super::shell::{self, SimpleCommand};
-use super::{Finding, cloud, generic, http, infra, k8s, rank, redis, scripts, session, sql, storage, tools};
+use super::{
+    Finding, cloud, data_tools, generic, http, infra, k8s, rank, redis, scripts, session, sql, storage, tools,
+};
 use crate::runbook::types::Safety;
 
 /// A verdict: safety and the rule that decided it.
@@ -277,8 +279,17 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
     if let Some(v) = wrapper(&name, args, &cx) {
         return v;
     }
-    let families =
-        [k8s::rule, cloud::rule, infra::rule, storage::rule, sql::rule, redis::rule, http::rule, tools::rule];
+    let families = [
+        k8s::rule,
+        cloud::rule,
+        infra::rule,
+        data_tools::rule,
+        storage::rule,
+        sql::rule,
+        redis::rule,
+        http::rule,
+        tools::rule,
+    ];
     for family in families {
         if let Some(v) = family(&name, args, &cx) {
             return v;
@@ -290,24 +301,10 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
     scripts::rule(&w[0], &name, args, &cx)
 }
 
+#[rustfmt::skip]
 const XARGS_OPTS: &[&str] = &[
-    "-n",
-    "-P",
-    "-I",
-    "-L",
-    "-l",
-    "-d",
-    "-E",
-    "-e",
-    "-s",
-    "-a",
-    "--max-args",
-    "--max-procs",
-    "--replace",
-    "--delimiter",
-    "--arg-file",
-    "--max-lines",
-    "--eof",
+    "-n", "-P", "-I", "-L", "-l", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-procs", "--replace",
+    "--delimiter", "--arg-file", "--max-lines", "--eof",
 ];
 
 /// Commands that run another command given as their arguments.
