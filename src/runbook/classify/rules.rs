@@ -334,7 +334,7 @@ fn wrapper(name: &str, args: &[String], cx: &Cx) -> Option<V> {
             if has_flag(args, &["-e", "--edit"]) {
                 return Some(de("sudo -e (edits a file)"));
             }
-            thru("sudo", i, ro("sudo without a command (an interactive shell: session only)"))
+            thru("sudo", i, interactive(cx, "sudo without a command"))
         }
         "env" => {
             let mut i = 0;
@@ -396,12 +396,12 @@ fn wrapper(name: &str, args: &[String], cx: &Cx) -> Option<V> {
         "chroot" => {
             let i = first_positional(args, &["--userspec", "--groups"]);
             let cmd = i.map(|i| i + 1).filter(|i| *i < args.len());
-            thru("chroot", cmd, ro("chroot (an interactive shell: session only)"))
+            thru("chroot", cmd, interactive(cx, "chroot"))
         }
         "nsenter" => {
             let opts = ["-t", "--target", "-S", "--setuid", "-G", "--setgid", "--wd", "-w"];
             let i = first_positional(args, &opts);
-            thru("nsenter", i, ro("nsenter (an interactive shell: session only)"))
+            thru("nsenter", i, interactive(cx, "nsenter"))
         }
         "strace" | "ltrace" => {
             if has_flag(args, &["-o", "--output"]) {
@@ -434,6 +434,16 @@ fn wrapper(name: &str, args: &[String], cx: &Cx) -> Option<V> {
         "ssh" => tools::ssh(args, cx),
         _ => return None,
     })
+}
+
+/// A shell opened without a command: session only, unless its input is fed (then it runs
+/// whatever the input holds).
+fn interactive(cx: &Cx, what: &str) -> V {
+    if cx.stdin.is_some() {
+        un(format!("{what} reads commands from its input"))
+    } else {
+        ro(format!("{what} (an interactive shell: session only)"))
+    }
 }
 
 fn shell_c(name: &str, args: &[String], cx: &Cx) -> V {
