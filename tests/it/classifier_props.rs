@@ -77,3 +77,93 @@ proptest! {
         let _ = lint_text(&s, Path::new("p.md"));
     }
 }
+
+/// Read-only commands of many families (client sessions, placeholders, wrappers included).
+const READ_ONLY: &[&str] = &[
+    "kubectl get pods -n prod",
+    "kubectl logs <pod_name> -n <NAMESPACE>",
+    "oc rsh <pod>",
+    "kubectl exec -it pg-0 -- bash",
+    "psql -d db",
+    "psql -c 'SELECT 1'",
+    "gitlab-psql -d template1\nselect * from pg_stat_activity;",
+    "redis-cli -h 10.0.0.1\nINFO replication",
+    "redis-cli\nGET k",
+    "show pools;",
+    "\\x",
+    "ssh db-0",
+    "ssh db-0 'tail -n 5 /var/log/syslog'",
+    "sudo -u postgres envdir /etc/wal-g.d/env wal-g backup-list",
+    "ceph osd tree",
+    "etcdctl endpoint status -w table",
+    "consul members",
+    "vault status",
+    "curl -s http://localhost:9090/-/ready",
+    "grep -c error /var/log/app.log",
+    "kill -0 1",
+    "tar -tf x.tar",
+    "route -n",
+    "echo \"{{cluster}}\"",
+    "X=$(kubectl get ns -o name)",
+    "for n in a b; do kubectl describe ns $n; done",
+    "perf report --stdio",
+    "thanos tools bucket rewrite --id <block_id>",
+    "./bin/get-server-state gstg",
+    "gitlab-rails console",
+    "sudo su - aptly",
+    "top -b -n 1 | head",
+];
+
+const DESTRUCTIVE: &[&str] = &[
+    "rm -rf /tmp/x",
+    "kubectl delete pod x",
+    "redis-cli FLUSHALL",
+    "psql -c 'DROP TABLE t'",
+    "systemctl restart nginx",
+    "curl -X POST http://api/x",
+    "ceph osd out 3",
+    "etcdctl del k",
+    "gsutil rm gs://b/x",
+    "route del default",
+    "tee /etc/hosts",
+];
+
+fn read_only_script() -> impl Strategy<Value = String> {
+    let cmd = proptest::sample::select(READ_ONLY);
+    let op = proptest::sample::select(&["\n", "; ", " && ", " || ", " | "][..]);
+    (cmd.clone(), proptest::collection::vec((op, cmd), 0..3)).prop_map(|(first, rest)| {
+        let mut s = first.to_string();
+        for (op, c) in rest {
+            s.push_str(op);
+            s.push_str(c);
+        }
+        s
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    #[test]
+    fn appending_a_destructive_command_never_leaves_a_script_read_only(
+        s in read_only_script(),
+        d in proptest::sample::select(DESTRUCTIVE),
+        join in 0usize..6,
+    ) {
+        prop_assume!(classify(&s).0 == Safety::ReadOnly);
+        let script = match join {
+            0 => format!("{s}; {d}"),
+            1 => format!("{s} && {d}"),
+            2 => format!("{s} || {d}"),
+            3 => format!("{s} | {d}"),
+            4 => format!("{s}\n{d}"),
+            _ => format!("{s} $({d})"),
+        };
+        prop_assert_ne!(classify(&script).0, Safety::ReadOnly, "{:?} -> {:?}", script, classify(&script));
+    }
+
+    #[test]
+    fn every_listed_read_only_command_is_read_only(i in 0..READ_ONLY.len()) {
+        prop_assert_eq!(classify(READ_ONLY[i]).0, Safety::ReadOnly, "{:?} -> {:?}", READ_ONLY[i], classify(READ_ONLY[i]));
+    }
+}

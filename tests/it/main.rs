@@ -14,6 +14,7 @@ mod ui_runbook_support;
 mod ui_support;
 
 mod architecture;
+mod backends;
 mod classifier_corpus;
 mod classifier_props;
 mod config_check;

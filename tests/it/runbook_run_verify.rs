@@ -8,16 +8,7 @@ use opsdeck::runbook::verify::{self, Poll, PromQuery};
 use std::time::Duration;
 
 fn prom_url() -> Option<String> {
-    match std::env::var("OPSDECK_TEST_PROM_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            if std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() == Ok("1") {
-                panic!("OPSDECK_TEST_PROM_URL is not set and OPSDECK_REQUIRE_BACKENDS=1");
-            }
-            eprintln!("skip: OPSDECK_TEST_PROM_URL is not set");
-            None
-        }
-    }
+    Some(crate::backends::url("OPSDECK_TEST_PROM_URL"))
 }
 
 /// Waits until the sample metric has been scraped.
@@ -31,6 +22,7 @@ async fn wait_for_metric(p: &PromQuery) {
     panic!("obs_test_requests_total never appeared in Prometheus");
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn verify_verdicts_against_real_prometheus() {
     let Some(url) = prom_url() else { return };
@@ -71,6 +63,7 @@ async fn verify_verdicts_against_real_prometheus() {
     assert!(matches!(v, VerifyVerdict::Unknown(_)), "{v:?}");
 }
 
+#[ignore = "needs scripts/test"]
 #[test]
 fn verify_blocks_in_a_real_run() {
     let Some(url) = prom_url() else { return };

@@ -1,6 +1,6 @@
 //! Integration tests against the real Prometheus and Alertmanager started by `scripts/test`
-//! (`OPSDECK_TEST_PROM_URL`, `OPSDECK_TEST_AM_URL`, `OPSDECK_TEST_METRICS_URL`). Without
-//! them the tests print a skip line, unless `OPSDECK_REQUIRE_BACKENDS=1`.
+//! (`OPSDECK_TEST_PROM_URL`, `OPSDECK_TEST_AM_URL`, `OPSDECK_TEST_METRICS_URL`); each is
+//! `#[ignore = "needs scripts/test"]` under a plain `cargo test` (see `crate::backends`).
 //!
 //! The values are those of the built-in sample served by scripts/start-backends.sh:
 //! `obs_test_requests_total{service="api",code="200"} 1027`, `{code="500"} 3`,
@@ -19,17 +19,9 @@ use opsdeck::sources::prometheus::PromClient;
 use opsdeck::sources::scrape::ScrapeClient;
 use opsdeck::sources::{SourcePlan, poll_once};
 
+/// The backend URL in `var` (see `crate::backends`).
 fn env(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Some(v),
-        _ => {
-            if std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() == Ok("1") {
-                panic!("{var} is not set but OPSDECK_REQUIRE_BACKENDS=1 (run scripts/test)");
-            }
-            eprintln!("skipping: {var} is not set (run scripts/test for the real-backend tests)");
-            None
-        }
-    }
+    Some(crate::backends::url(var))
 }
 
 fn spec(name: &str, url: String) -> SourceSpec {
@@ -73,6 +65,7 @@ fn vector(r: &QueryResponse) -> Vec<(String, f64)> {
     out
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn prometheus_instant_queries_return_the_sample_values() {
     let Some(p) = prom() else { return };
@@ -114,6 +107,7 @@ async fn prometheus_instant_queries_return_the_sample_values() {
     assert_eq!(r.data, QueryData::Vector(vec![]));
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn prometheus_ago_becomes_the_evaluation_time() {
     let Some(p) = prom() else { return };
@@ -133,6 +127,7 @@ async fn prometheus_ago_becomes_the_evaluation_time() {
     assert_eq!(p.query(&q, now).await.unwrap().data, QueryData::Vector(vec![]));
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn prometheus_errors_keep_status_and_type() {
     let Some(p) = prom() else { return };
@@ -161,6 +156,7 @@ async fn prometheus_errors_keep_status_and_type() {
     assert!(b.version.starts_with("2."), "{b:?}");
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn prometheus_range_queries_return_the_sample_values() {
     let Some(p) = prom() else { return };
@@ -223,6 +219,7 @@ fn sum_of(m: &MetricsPoll, q: &str) -> Result<Option<f64>, String> {
     }
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn scrape_source_reads_the_same_values() {
     let Some(url) = env("OPSDECK_TEST_METRICS_URL") else { return };
@@ -289,6 +286,7 @@ async fn scrape_source_reads_the_same_values() {
     }
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn prometheus_source_poll_once() {
     let Some(url) = env("OPSDECK_TEST_PROM_URL") else { return };
@@ -320,6 +318,7 @@ async fn find(c: &AmClient, id: &str) -> Option<Alert> {
     c.alerts().await.unwrap().iter().find(|a| a.labels.get("opsdeck_test") == Some(id)).cloned()
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn alertmanager_alert_round_trip_and_silence() {
     let Some(c) = am("am-a") else { return };
@@ -412,6 +411,7 @@ async fn alertmanager_alert_round_trip_and_silence() {
     eventually(10, "the alert to resolve", || async { find(&c, &id).await.is_none().then_some(()) }).await;
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn alertmanager_errors_are_readable() {
     let Some(c) = am("am-a") else { return };
@@ -445,6 +445,7 @@ async fn alertmanager_errors_are_readable() {
     assert!(st.version.starts_with("0."), "{st:?}");
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn prometheus_rule_alert_reaches_alertmanager_with_its_generator_url() {
     let Some(c) = am("am-a") else { return };

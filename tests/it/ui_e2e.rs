@@ -9,18 +9,10 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The backends are available when the test command started them; otherwise skip (or fail
-/// when OPSDECK_REQUIRE_BACKENDS=1).
+/// The backends scripts/test started (see `crate::backends`).
 fn backends_available() -> bool {
-    if std::env::var_os("OPSDECK_TEST_PROM_URL").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() != Ok("1"),
-        "OPSDECK_TEST_PROM_URL is unset"
-    );
-    println!("skipping: no backends (run scripts/test)");
-    false
+    crate::backends::url("OPSDECK_TEST_PROM_URL");
+    true
 }
 
 struct Backends {
@@ -73,6 +65,7 @@ impl Drop for Backends {
 /// Kills the binary if the test fails before it exits.
 use crate::pty_support::{KillOnDrop, wait_for};
 
+#[ignore = "needs scripts/test"]
 #[test]
 fn real_binary_shows_stale_when_prometheus_dies_and_q_restores_the_terminal() {
     if !backends_available() {

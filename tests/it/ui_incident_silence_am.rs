@@ -11,18 +11,10 @@ use opsdeck::incident::{IncidentAction, Policy, Severity, Store, action, silence
 use opsdeck::sources::alertmanager::AmClient;
 
 fn am_url() -> Option<String> {
-    match std::env::var("OPSDECK_TEST_AM_URL") {
-        Ok(u) if !u.is_empty() => Some(u.trim_end_matches('/').to_string()),
-        _ if std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() == Ok("1") => {
-            panic!("OPSDECK_TEST_AM_URL is not set but OPSDECK_REQUIRE_BACKENDS=1")
-        }
-        _ => {
-            eprintln!("skip: OPSDECK_TEST_AM_URL is not set (run scripts/test)");
-            None
-        }
-    }
+    Some(crate::backends::url("OPSDECK_TEST_AM_URL"))
 }
 
+#[ignore = "needs scripts/test"]
 #[tokio::test]
 async fn screen_silence_reaches_alertmanager_and_the_timeline() {
     let Some(url) = am_url() else { return };

@@ -12,9 +12,23 @@
 //!   destructive command is the one error that must not happen. Known read-only commands
 //!   (`kubectl get`, `curl` GET, `grep`, ...) stay read-only so that confirmations mean
 //!   something.
-mod data;
+#[cfg(test)]
+mod bench;
+mod cloud;
+mod data_tools;
+mod filters;
+mod generic;
+mod http;
+mod infra;
+mod k8s;
+mod redis;
 mod rules;
+mod scripts;
+mod session;
 pub mod shell;
+mod sql;
+mod storage;
+mod system;
 mod tools;
 
 use crate::runbook::types::Safety;

@@ -1,9 +1,12 @@
 //! The dispatcher: wrappers looked through (`sudo`, `env`, `VAR=x`, `time`, `nice`,
-//! `timeout`, `xargs`, `bash -c`, `ssh`, `eval`, `watch`, ...), redirections, and the
-//! generic Unix commands. Tool-specific rules live in `tools` (kubectl, helm, ...) and
-//! `data` (psql, redis-cli, curl, ...).
+//! `timeout`, `xargs`, `bash -c`, `ssh`, `eval`, `watch`, `envdir`, `chpst`, ...),
+//! redirections, and the hand-off to each tool family's rules (`generic` for plain Unix
+//! commands, `k8s`, `cloud`, `infra`, `storage`, `sql`, `redis`, `http`, `tools`, and
+//! `scripts` for programs run by path).
 use super::shell::{self, SimpleCommand};
-use super::{Finding, data, rank, tools};
+use super::{
+    Finding, cloud, data_tools, generic, http, infra, k8s, rank, redis, scripts, session, sql, storage, tools,
+};
 use crate::runbook::types::Safety;
 
 /// A verdict: safety and the rule that decided it.
@@ -24,16 +27,57 @@ pub fn worst(a: V, b: V) -> V {
     if rank(b.0) > rank(a.0) { b } else { a }
 }
 
+/// What a rule sees besides the words: which words hold run-time values, the command's
+/// stdin (see [`shell::FED`]) and the nesting depth.
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    pub argdyn: &'a [bool],
+    pub stdin: Option<&'a str>,
+    pub depth: usize,
+}
+
+impl Cx<'_> {
+    pub fn dynamic(&self, i: usize) -> bool {
+        self.argdyn.get(i).copied().unwrap_or(false)
+    }
+    /// Whether stdin comes from a pipe or a file whose content is unknown.
+    pub fn fed(&self) -> bool {
+        shell::is_fed(self.stdin)
+    }
+}
+
 /// Nesting deeper than this (`bash -c "bash -c ..."`) is unknown.
 const MAX_DEPTH: usize = 8;
 
 /// Classifies every command of `text` into `out`; `line0` is the line `text` starts on.
 pub fn script(text: &str, line0: usize, depth: usize, out: &mut Vec<Finding>) {
+    script_as(text, line0, depth, true, out);
+}
+
+/// The verdict on `text` read as shell only (no client statement lines): how a statement
+/// line reads if the shell runs it.
+pub fn shell_reading(text: &str, depth: usize) -> V {
+    let mut found = Vec::new();
+    script_as(text, 1, depth + 1, false, &mut found);
+    found.into_iter().map(|f| (f.safety, f.rule)).reduce(worst).unwrap_or_else(|| ro("empty script"))
+}
+
+fn script_as(text: &str, line0: usize, depth: usize, sessions: bool, out: &mut Vec<Finding>) {
     if depth > MAX_DEPTH {
         out.push(Finding { line: line0, safety: Safety::Unknown, rule: "nesting too deep".into() });
         return;
     }
-    let parsed = shell::parse(text);
+    // Lines typed at a client's prompt (SQL, Redis, pprof) are read by that client's rules;
+    // the rest is shell.
+    let plan = if sessions {
+        session::plan(text, depth)
+    } else {
+        session::Plan { shell: text.to_string(), statements: Vec::new() }
+    };
+    for (line, (safety, rule)) in plan.statements {
+        out.push(Finding { line: line0 + line - 1, safety, rule });
+    }
+    let parsed = shell::parse(&plan.shell);
     if let Some((line, what)) = parsed.incomplete {
         out.push(Finding {
             line: line0 + line - 1,
@@ -41,8 +85,16 @@ pub fn script(text: &str, line0: usize, depth: usize, out: &mut Vec<Finding>) {
             rule: format!("unterminated {what} (the script does not read cleanly)"),
         });
     }
+    let aliases = session::aliases(&parsed.commands);
     for c in &parsed.commands {
-        let (safety, rule) = simple(c, depth);
+        let (safety, rule) = match aliases.get(c.words.first().map(String::as_str).unwrap_or("")) {
+            Some(body) => {
+                let text = format!("{body} {}", c.words[1..].join(" "));
+                let (s, r) = nested(&text, depth);
+                (s, format!("alias {} = {r}", c.words[0]))
+            }
+            None => simple(c, depth),
+        };
         out.push(Finding { line: line0 + c.line - 1, safety, rule });
     }
     for (line, inner) in &parsed.nested {
@@ -54,10 +106,10 @@ pub fn script(text: &str, line0: usize, depth: usize, out: &mut Vec<Finding>) {
 pub fn nested(text: &str, depth: usize) -> V {
     let mut found = Vec::new();
     script(text, 1, depth + 1, &mut found);
-    found.into_iter().map(|f| (f.safety, f.rule)).fold(ro("empty script"), worst)
+    found.into_iter().map(|f| (f.safety, f.rule)).reduce(worst).unwrap_or_else(|| ro("empty script"))
 }
 
-fn simple(c: &SimpleCommand, depth: usize) -> V {
+pub fn simple(c: &SimpleCommand, depth: usize) -> V {
     let mut v = if c.words.is_empty() {
         ro("redirection only")
     } else {
@@ -92,7 +144,7 @@ fn redirect(op: &str, target: &str) -> V {
     }
 }
 
-fn is_assignment(w: &str) -> bool {
+pub fn is_assignment(w: &str) -> bool {
     let Some(eq) = w.find('=') else { return false };
     let name = w[..eq].trim_end_matches('+');
     let name = name.split('[').next().unwrap_or("");
@@ -144,9 +196,13 @@ pub fn first_positional(args: &[String], with_arg: &[&str]) -> Option<usize> {
     None
 }
 
+/// Whether one of `flags` is given (`--long=value` counts for `--long`).
 pub fn has_flag(args: &[String], flags: &[&str]) -> bool {
-    args.iter()
-        .any(|a| flags.iter().any(|f| a == f || (f.starts_with("--") && a.starts_with(&format!("{f}=")))))
+    args.iter().any(|a| {
+        flags
+            .iter()
+            .any(|f| a == f || (f.starts_with("--") && a.starts_with(f) && a[f.len()..].starts_with('=')))
+    })
 }
 
 /// Whether a short-option cluster (`-xvf`) among `args` contains `ch`.
@@ -154,19 +210,40 @@ pub fn short_has(args: &[String], ch: char) -> bool {
     args.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].contains(ch))
 }
 
+/// Whether `args` only ask for help: `--help` last, after subcommand words only.
+pub fn help_only(args: &[String]) -> bool {
+    args.last().is_some_and(|a| a == "--help" || a == "-help")
+        && args[..args.len() - 1].iter().all(|a| !a.starts_with('-') && !a.contains('$'))
+}
+
+/// Exact forms: the positionals `p` must start with one of the space-separated word
+/// sequences of `ro_forms` (or equal it, when the form ends in `$`) to be read-only (the longest match names the rule); otherwise
+/// `other` (destructive or unknown) names the first `depth` positionals.
+pub fn forms(name: &str, p: &[&str], ro_forms: &[&str], other: Safety, depth: usize) -> V {
+    let matched = ro_forms
+        .iter()
+        .filter(|f| {
+            let exact = f.ends_with('$');
+            let fw: Vec<&str> = f.trim_end_matches('$').split(' ').collect();
+            (if exact { fw.len() == p.len() } else { fw.len() <= p.len() })
+                && fw.iter().zip(p).all(|(a, b)| a == b)
+        })
+        .max_by_key(|f| f.len());
+    if let Some(f) = matched {
+        return ro(format!("{name} {}", f.trim_end_matches('$')));
+    }
+    let what = p.iter().take(depth).copied().collect::<Vec<_>>().join(" ");
+    let rule =
+        if what.is_empty() { format!("{name} without a subcommand") } else { format!("{name} {what}") };
+    (other, rule)
+}
+
 /// Look through to the wrapped command at `args[i..]`; nothing there is `empty`.
-fn through(
-    prefix: &str,
-    args: &[String],
-    dynamic: &[bool],
-    i: Option<usize>,
-    stdin: Option<&str>,
-    depth: usize,
-    empty: V,
-) -> V {
+fn through(prefix: &str, args: &[String], cx: &Cx, i: Option<usize>, empty: V) -> V {
     match i {
         Some(i) if i < args.len() => {
-            let (s, r) = words(&args[i..], &dynamic[i.min(dynamic.len())..], stdin, depth);
+            let d = &cx.argdyn[i.min(cx.argdyn.len())..];
+            let (s, r) = words(&args[i..], d, cx.stdin, cx.depth);
             (s, format!("{prefix} {r}"))
         }
         _ => empty,
@@ -178,7 +255,6 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
     if depth > MAX_DEPTH {
         return un("nesting too deep");
     }
-    let dyn_at = |i: usize| dynamic.get(i).copied().unwrap_or(false);
     // Shell keywords that only introduce the command after them.
     let mut start = 0;
     while start < w.len()
@@ -193,15 +269,49 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
         return ro(if w.iter().all(|x| is_assignment(x)) { "variable assignment" } else { "shell keyword" });
     }
     let (w, dynamic) = (&w[start..], &dynamic[start.min(dynamic.len())..]);
-    if dyn_at(start) {
+    if dynamic.first().copied().unwrap_or(false) {
         return un(format!("`{}` (the command is only known at run time)", w[0]));
     }
     let name = w[0].rsplit('/').next().unwrap_or(&w[0]).to_string();
     let args = &w[1..];
     let argdyn = if dynamic.len() > 1 { &dynamic[1..] } else { &[][..] };
-    let thru =
-        |prefix: &str, i: Option<usize>, empty: V| through(prefix, args, argdyn, i, stdin, depth, empty);
-    match name.as_str() {
+    let cx = Cx { argdyn, stdin, depth };
+    if let Some(v) = wrapper(&name, args, &cx) {
+        return v;
+    }
+    let families = [
+        k8s::rule,
+        cloud::rule,
+        infra::rule,
+        data_tools::rule,
+        storage::rule,
+        sql::rule,
+        redis::rule,
+        http::rule,
+        tools::rule,
+    ];
+    for family in families {
+        if let Some(v) = family(&name, args, &cx) {
+            return v;
+        }
+    }
+    if let Some(v) = generic::rule(&name, args, &cx) {
+        return v;
+    }
+    scripts::rule(&w[0], &name, args, &cx)
+}
+
+#[rustfmt::skip]
+const XARGS_OPTS: &[&str] = &[
+    "-n", "-P", "-I", "-L", "-l", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-procs", "--replace",
+    "--delimiter", "--arg-file", "--max-lines", "--eof",
+];
+
+/// Commands that run another command given as their arguments.
+fn wrapper(name: &str, args: &[String], cx: &Cx) -> Option<V> {
+    let depth = cx.depth;
+    let thru = |prefix: &str, i: Option<usize>, empty: V| through(prefix, args, cx, i, empty);
+    Some(match name {
         "fi" | "done" | "esac" | "}" | ";;" | "in" => ro("shell keyword"),
         "for" | "select" => ro("for loop header"),
         "case" => ro("case header"),
@@ -219,12 +329,12 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
             let opts = ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group"];
             let i = first_positional(args, &opts);
             if i.is_none() && (has_flag(args, &["-l", "-v", "-k", "-K", "--list", "--validate"])) {
-                return ro("sudo -l");
+                return Some(ro("sudo -l"));
             }
             if has_flag(args, &["-e", "--edit"]) {
-                return de("sudo -e (edits a file)");
+                return Some(de("sudo -e (edits a file)"));
             }
-            thru("sudo", i, un("sudo without a command (an interactive shell)"))
+            thru("sudo", i, interactive(cx, "sudo without a command"))
         }
         "env" => {
             let mut i = 0;
@@ -233,7 +343,7 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
                 if a == "-u" || a == "-C" || a == "--unset" || a == "--chdir" {
                     i += 2;
                 } else if a == "-S" || a == "--split-string" {
-                    return args.get(i + 1).map_or(un("env -S"), |s| nested(s, depth));
+                    return Some(args.get(i + 1).map_or(un("env -S"), |s| nested(s, depth)));
                 } else if a.starts_with('-') || is_assignment(a) {
                     i += 1;
                 } else {
@@ -244,17 +354,18 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
         }
         "time" => thru("time", first_positional(args, &["-f", "-o", "--format", "--output"]), ro("time")),
         "nice" => thru("nice", first_positional(args, &["-n", "--adjustment"]), ro("nice")),
-        "ionice" => thru(
-            "ionice",
-            first_positional(args, &["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"]),
-            ro("ionice"),
-        ),
+        "ionice" => {
+            let i = first_positional(args, &["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"]);
+            if has_flag(args, &["-p", "-P", "-u", "--pid", "--pgid", "--uid"]) {
+                return Some(de("ionice -p (changes a running process's priority)"));
+            }
+            thru("ionice", i, ro("ionice"))
+        }
         "nohup" | "command" | "builtin" | "exec" | "stdbuf" | "unbuffer" | "setsid" => {
             if name == "command" && has_flag(args, &["-v", "-V"]) {
-                return ro("command -v");
+                return Some(ro("command -v"));
             }
-            let opts = ["-i", "-o", "-e"];
-            thru(&name, first_positional(args, &opts), ro(name.clone()))
+            thru(name, first_positional(args, &["-i", "-o", "-e"]), ro(name))
         }
         "timeout" => {
             let i = first_positional(args, &["-s", "-k", "--signal", "--kill-after"]);
@@ -262,104 +373,80 @@ pub fn words(w: &[String], dynamic: &[bool], stdin: Option<&str>, depth: usize) 
         }
         "watch" => {
             let opts = ["-n", "--interval", "-q", "--equexit"];
-            let pos: Vec<&String> = match first_positional(args, &opts) {
-                Some(i) => args[i..].iter().collect(),
-                None => return un("watch without a command"),
-            };
-            let text = pos.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-            let (s, r) = nested(&text, depth);
+            let Some(i) = first_positional(args, &opts) else { return Some(un("watch without a command")) };
+            let (s, r) = nested(&args[i..].join(" "), depth);
             (s, format!("watch {r}"))
         }
-        "xargs" => {
-            let opts = [
-                "-n",
-                "-P",
-                "-I",
-                "-L",
-                "-l",
-                "-d",
-                "-E",
-                "-e",
-                "-s",
-                "-a",
-                "--max-args",
-                "--max-procs",
-                "--replace",
-                "--delimiter",
-                "--arg-file",
-                "--max-lines",
-                "--eof",
-            ];
-            thru("xargs", first_positional(args, &opts), ro("xargs echo"))
-        }
+        "xargs" => thru("xargs", first_positional(args, XARGS_OPTS), ro("xargs echo")),
         "eval" => {
             let (s, r) = nested(&args.join(" "), depth);
             (s, format!("eval {r}"))
         }
-        "bash" | "sh" | "zsh" | "dash" | "ksh" | "ash" | "busybox"
-            if name != "busybox" || !args.is_empty() =>
-        {
-            if name == "busybox" {
-                return words(args, argdyn, stdin, depth + 1);
-            }
-            shell_c(&name, args, stdin, depth)
+        // daemontools / runit: `envdir DIR cmd`, `chpst -u user -e dir cmd`, ...
+        "envdir" | "setuidgid" | "envuidgid" => thru(name, Some(1), un(format!("{name} without a command"))),
+        "chpst" => {
+            let opts =
+                ["-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"];
+            thru("chpst", first_positional(args, &opts), un("chpst without a command"))
         }
+        "softlimit" => {
+            let opts = ["-m", "-a", "-d", "-o", "-p", "-f", "-c", "-r", "-t", "-s", "-l"];
+            thru("softlimit", first_positional(args, &opts), un("softlimit without a command"))
+        }
+        "chroot" => {
+            let i = first_positional(args, &["--userspec", "--groups"]);
+            let cmd = i.map(|i| i + 1).filter(|i| *i < args.len());
+            thru("chroot", cmd, interactive(cx, "chroot"))
+        }
+        "nsenter" => {
+            let opts = ["-t", "--target", "-S", "--setuid", "-G", "--setgid", "--wd", "-w"];
+            let i = first_positional(args, &opts);
+            thru("nsenter", i, interactive(cx, "nsenter"))
+        }
+        "strace" | "ltrace" => {
+            if has_flag(args, &["-o", "--output"]) {
+                return Some(de(format!("{name} -o (writes a trace file)")));
+            }
+            let opts = ["-p", "-e", "-s", "-u", "-a", "-E", "-P", "-I", "-b", "-X", "-S", "-O"];
+            thru(name, first_positional(args, &opts), ro(format!("{name} -p (attaches and reads)")))
+        }
+        "bash" | "sh" | "zsh" | "dash" | "ksh" | "ash" => shell_c(name, args, cx),
+        "busybox" if !args.is_empty() => words(args, cx.argdyn, cx.stdin, depth + 1),
         "su" | "runuser" => {
             if let Some(p) = args.iter().position(|a| a == "-c" || a == "--command") {
-                return args.get(p + 1).map_or(un("su -c"), |s| {
+                return Some(args.get(p + 1).map_or(un("su -c"), |s| {
                     let (s, r) = nested(s, depth);
                     (s, format!("{name} -c {r}"))
-                });
+                }));
             }
             if let Some(p) = args.iter().position(|a| a == "--") {
-                return thru(&name, Some(p + 1), un(format!("{name} (an interactive shell)")));
+                return Some(thru(
+                    name,
+                    Some(p + 1),
+                    ro(format!("{name} (an interactive shell: session only)")),
+                ));
             }
-            un(format!("{name} (an interactive shell)"))
-        }
-        "ssh" => tools::ssh(args, stdin, depth),
-        "kubectl" | "oc" => tools::kubectl(&name, args, argdyn, depth),
-        "helm" => tools::helm(args),
-        "docker" | "podman" | "nerdctl" => tools::docker(&name, args, argdyn, depth),
-        "docker-compose" => tools::compose("docker-compose", args),
-        "crictl" => tools::verb_rule(
-            "crictl",
-            args,
-            &[
-                "ps", "pods", "images", "img", "logs", "inspect", "inspectp", "inspecti", "stats", "statsp",
-                "info", "version",
-            ],
-        ),
-        "git" => tools::git(args),
-        "terraform" | "tofu" => tools::terraform(&name, args),
-        "aws" | "gcloud" | "az" => tools::cloud(&name, args),
-        "systemctl" => tools::systemctl(args),
-        "service" if args.first().is_some_and(|a| a == "--status-all") => ro("service --status-all"),
-        "service" => match args.get(1).map(String::as_str) {
-            Some("status") => ro("service status"),
-            Some(v) => de(format!("service {v}")),
-            None => un("service"),
-        },
-        "journalctl" => {
-            if args.iter().any(|a| {
-                a.starts_with("--vacuum")
-                    || ["--rotate", "--flush", "--sync", "--relinquish-var", "--setup-keys"]
-                        .contains(&a.as_str())
-            }) {
-                de("journalctl --vacuum/--rotate")
-            } else {
-                ro("journalctl")
+            if cx.fed() {
+                return Some(un(format!("{name} reads commands from its input")));
             }
+            ro(format!("{name} (an interactive shell: session only)"))
         }
-        "psql" | "mysql" | "mariadb" | "sqlite3" => data::sql_client(&name, args, argdyn, stdin),
-        "redis-cli" | "valkey-cli" => data::redis_cli(args, argdyn, stdin),
-        "curl" => data::curl(args, argdyn),
-        "wget" => data::wget(args),
-        "http" | "https" | "xh" => data::httpie(&name, args),
-        _ => generic(&name, args, argdyn, stdin, depth),
+        "ssh" => tools::ssh(args, cx),
+        _ => return None,
+    })
+}
+
+/// A shell opened without a command: session only, unless its input is fed (then it runs
+/// whatever the input holds).
+fn interactive(cx: &Cx, what: &str) -> V {
+    if cx.stdin.is_some() {
+        un(format!("{what} reads commands from its input"))
+    } else {
+        ro(format!("{what} (an interactive shell: session only)"))
     }
 }
 
-fn shell_c(name: &str, args: &[String], stdin: Option<&str>, depth: usize) -> V {
+fn shell_c(name: &str, args: &[String], cx: &Cx) -> V {
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -370,510 +457,24 @@ fn shell_c(name: &str, args: &[String], stdin: Option<&str>, depth: usize) -> V 
         if a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].contains('c') {
             return match args.get(i + 1) {
                 Some(s) => {
-                    let (s, r) = nested(s, depth);
+                    let (s, r) = nested(s, cx.depth);
                     (s, format!("{name} -c {r}"))
                 }
                 None => un(format!("{name} -c without a script")),
             };
         }
         if !a.starts_with('-') && !a.starts_with('+') {
-            return un(format!("{name} runs the script {a}"));
+            return scripts::script_file(name, a, &args[i + 1..]);
         }
         i += 1;
     }
-    match stdin {
+    match cx.stdin {
+        Some(_) if cx.fed() => un(format!("{name} runs the script on its input")),
         Some(text) => {
-            let (s, r) = nested(text, depth);
+            let (s, r) = nested(text, cx.depth);
             (s, format!("{name} <<stdin {r}"))
         }
         None if has_flag(args, &["-n"]) => ro(format!("{name} -n")),
-        None => un(format!("{name} (an interactive shell)")),
+        None => ro(format!("{name} (an interactive shell: session only)")),
     }
-}
-
-/// Commands that only read, whatever their arguments (redirections are judged apart).
-const READ_ONLY: &[&str] = &[
-    "echo",
-    "printf",
-    "cat",
-    "head",
-    "tail",
-    "grep",
-    "egrep",
-    "fgrep",
-    "zgrep",
-    "zcat",
-    "rg",
-    "ag",
-    "jq",
-    "wc",
-    "cut",
-    "tr",
-    "sleep",
-    "dig",
-    "nslookup",
-    "host",
-    "whois",
-    "ping",
-    "ping6",
-    "traceroute",
-    "tracepath",
-    "mtr",
-    "ps",
-    "pgrep",
-    "pidof",
-    "df",
-    "du",
-    "free",
-    "uptime",
-    "vmstat",
-    "iostat",
-    "mpstat",
-    "pidstat",
-    "sar",
-    "netstat",
-    "ss",
-    "lsof",
-    "whoami",
-    "id",
-    "groups",
-    "uname",
-    "which",
-    "type",
-    "true",
-    "false",
-    "test",
-    "[",
-    "[[",
-    "printenv",
-    "pwd",
-    "cd",
-    "pushd",
-    "popd",
-    "export",
-    "basename",
-    "dirname",
-    "readlink",
-    "realpath",
-    "stat",
-    "file",
-    "md5sum",
-    "sha1sum",
-    "sha256sum",
-    "sha512sum",
-    "base64",
-    "diff",
-    "cmp",
-    "column",
-    "less",
-    "more",
-    "tac",
-    "rev",
-    "nl",
-    "paste",
-    "join",
-    "comm",
-    "seq",
-    "yes",
-    "expr",
-    "bc",
-    "tree",
-    "locate",
-    "getent",
-    "last",
-    "w",
-    "who",
-    "lsblk",
-    "blkid",
-    "nproc",
-    "lscpu",
-    "lsmod",
-    "lspci",
-    "lsusb",
-    "lsns",
-    "tput",
-    "clear",
-    ":",
-    "read",
-    "local",
-    "declare",
-    "typeset",
-    "readonly",
-    "unset",
-    "set",
-    "shift",
-    "exit",
-    "return",
-    "break",
-    "continue",
-    "wait",
-    "trap",
-    "alias",
-    "umask",
-    "ulimit",
-    "history",
-    "top",
-    "htop",
-    "iotop",
-    "ls",
-    "fold",
-    "strings",
-    "xxd",
-    "od",
-    "hexdump",
-    "iconv",
-    "envsubst",
-    "numfmt",
-    "pg_isready",
-    "logger",
-    "getconf",
-    "locale",
-    "tty",
-    "arp",
-    "route",
-    "ip6tables-save",
-    "iptables-save",
-    "mapfile",
-    "readarray",
-    "let",
-    "promtool",
-    "nc",
-    "ncat",
-    "openssl",
-    "tcpdump",
-    "fuser",
-    "kill",
-    "date",
-    "hostname",
-    "hostnamectl",
-    "timedatectl",
-    "dmesg",
-    "sysctl",
-    "crontab",
-    "mount",
-    "uniq",
-    "sort",
-    "awk",
-    "gawk",
-    "mawk",
-    "sed",
-    "tar",
-    "yq",
-    "tee",
-    "find",
-    "ip",
-    "iptables",
-    "ip6tables",
-    "nft",
-    "amtool",
-    "rsync",
-    "python",
-    "python3",
-    "etcdctl",
-    "vault",
-    "consul",
-    "pg_dump",
-    "pg_ctl",
-    "patronictl",
-    "conntrack",
-];
-
-/// Commands that change something, whatever their arguments.
-const DESTRUCTIVE: &[&str] = &[
-    "rm",
-    "rmdir",
-    "mv",
-    "cp",
-    "dd",
-    "truncate",
-    "shred",
-    "chmod",
-    "chown",
-    "chgrp",
-    "chattr",
-    "ln",
-    "mkdir",
-    "touch",
-    "install",
-    "scp",
-    "pkill",
-    "killall",
-    "reboot",
-    "shutdown",
-    "halt",
-    "poweroff",
-    "fdisk",
-    "parted",
-    "wipefs",
-    "umount",
-    "useradd",
-    "userdel",
-    "usermod",
-    "groupadd",
-    "groupdel",
-    "passwd",
-    "chpasswd",
-    "unlink",
-    "patch",
-    "gzip",
-    "gunzip",
-    "bzip2",
-    "xz",
-    "zip",
-    "unzip",
-    "pg_restore",
-    "pg_basebackup",
-    "pg_ctlcluster",
-    "pg_dropcluster",
-    "dropdb",
-    "createdb",
-    "dropuser",
-    "createuser",
-    "apt",
-    "apt-get",
-    "yum",
-    "dnf",
-    "rpm",
-    "dpkg",
-    "pip",
-    "pip3",
-    "npm",
-    "snap",
-    "swapoff",
-    "swapon",
-    "modprobe",
-    "rmmod",
-    "insmod",
-    "setenforce",
-    "visudo",
-    "vi",
-    "vim",
-    "nano",
-    "emacs",
-    "mkswap",
-    "losetup",
-    "lvremove",
-    "lvcreate",
-    "lvextend",
-    "vgremove",
-    "pvremove",
-    "resize2fs",
-    "xfs_growfs",
-    "mdadm",
-    "ipvsadm",
-    "tc",
-    "ifdown",
-    "ifup",
-    "nmcli",
-    "kubeadm",
-    "etcdutl",
-];
-
-fn generic(name: &str, args: &[String], argdyn: &[bool], stdin: Option<&str>, depth: usize) -> V {
-    if name.starts_with("mkfs") {
-        return de(name);
-    }
-    if DESTRUCTIVE.contains(&name) {
-        return de(name);
-    }
-    if !READ_ONLY.contains(&name) {
-        return un(format!("`{name}` is not a known command"));
-    }
-    let flag = |f: &[&str]| has_flag(args, f);
-    let pos = || positionals(args, &[]);
-    match name {
-        "kill" => {
-            if flag(&["-0", "-l", "-L", "--list"]) {
-                ro("kill -0")
-            } else {
-                de("kill")
-            }
-        }
-        "date" if flag(&["-s", "--set"]) => de("date --set"),
-        "hostname" if !pos().is_empty() => de("hostname NAME"),
-        "hostnamectl" | "timedatectl" if !matches!(pos().first(), None | Some(&"status") | Some(&"show")) => {
-            de(format!("{name} {}", pos()[0]))
-        }
-        "dmesg"
-            if flag(&[
-                "-c",
-                "-C",
-                "--clear",
-                "--read-clear",
-                "-D",
-                "-E",
-                "-n",
-                "--console-off",
-                "--console-on",
-            ]) =>
-        {
-            de("dmesg --clear")
-        }
-        "sysctl"
-            if flag(&["-w", "--write", "-p", "--load", "--system"])
-                || args.iter().any(|a| a.contains('=')) =>
-        {
-            de("sysctl write")
-        }
-        "crontab" if !flag(&["-l"]) => de("crontab"),
-        "mount" if !pos().is_empty() || flag(&["-a", "--all", "-o"]) => de("mount"),
-        "uniq" if positionals(args, &["-f", "-s", "-w"]).len() >= 2 => de("uniq writes its output file"),
-        "sort" if flag(&["-o", "--output"]) || args.iter().any(|a| a.starts_with("-o")) => de("sort -o"),
-        "sed" => data::sed(args),
-        "awk" | "gawk" | "mawk" => data::awk(args),
-        "tar" => {
-            let first = args.first().map(String::as_str).unwrap_or("");
-            let mode = first.trim_start_matches('-');
-            if flag(&["--list"])
-                || (!first.starts_with("--")
-                    && mode.contains('t')
-                    && !mode.contains('x')
-                    && !mode.contains('c'))
-            {
-                ro("tar --list")
-            } else {
-                de("tar (extracts or creates files)")
-            }
-        }
-        "yq" if flag(&["-i", "--inplace"]) => de("yq --inplace"),
-        "tee" => {
-            let files: Vec<&str> =
-                positionals(args, &[]).into_iter().filter(|f| !harmless_target(f)).collect();
-            match files.first() {
-                Some(f) => de(format!("tee into {f}")),
-                None => ro("tee"),
-            }
-        }
-        "find" => find(args, argdyn, stdin, depth),
-        "ip" => {
-            let p = positionals(args, &["-n", "-netns", "-f", "-family", "-b", "-batch", "-rc"]);
-            match p.get(1).copied() {
-                None | Some("show" | "list" | "lst" | "get" | "monitor" | "sh" | "ls" | "s" | "l") => {
-                    ro("ip show")
-                }
-                Some(v) => de(format!("ip {} {v}", p[0])),
-            }
-        }
-        "iptables" | "ip6tables" => {
-            let writes = args.iter().any(|a| {
-                (a.starts_with('-')
-                    && !a.starts_with("--")
-                    && a[1..].chars().any(|c| "ADIRFXPNZE".contains(c)))
-                    || [
-                        "--append",
-                        "--delete",
-                        "--insert",
-                        "--replace",
-                        "--flush",
-                        "--delete-chain",
-                        "--policy",
-                        "--new-chain",
-                        "--zero",
-                        "--rename-chain",
-                    ]
-                    .contains(&a.as_str())
-            });
-            if writes {
-                de(format!("{name} (changes rules)"))
-            } else if short_has(args, 'L') || short_has(args, 'S') || flag(&["--list", "--list-rules"]) {
-                ro(format!("{name} --list"))
-            } else {
-                un(name)
-            }
-        }
-        "nft" => match pos().first() {
-            Some(&"list") => ro("nft list"),
-            _ => de("nft"),
-        },
-        "conntrack" if !flag(&["-L", "--dump", "-S", "--stats", "-C", "--count", "-E", "--event"]) => {
-            de("conntrack")
-        }
-        "openssl" if flag(&["-out", "-keyout"]) => de("openssl -out (writes a file)"),
-        "tcpdump" if args.iter().any(|a| a.starts_with("-w")) => de("tcpdump -w (writes a file)"),
-        "fuser" if short_has(args, 'k') => de("fuser -k"),
-        "rsync" if !(flag(&["--dry-run", "--list-only"]) || short_has(args, 'n')) => de("rsync"),
-        "nc" | "ncat" if !(short_has(args, 'z')) => un(format!("{name} (sends data)")),
-        "amtool" => {
-            let p = pos();
-            if p.iter().any(|v| matches!(*v, "add" | "expire" | "import" | "update")) {
-                de(format!("amtool {}", p.join(" ")))
-            } else {
-                ro("amtool query")
-            }
-        }
-        "python" | "python3" => {
-            if args.len() >= 2 && args[0] == "-m" && args[1] == "json.tool" {
-                ro("python -m json.tool")
-            } else {
-                un(format!("{name} (runs arbitrary code)"))
-            }
-        }
-        "etcdctl" => {
-            tools::verb_rule(name, args, &["get", "endpoint", "member", "version", "check", "alarm", "watch"])
-        }
-        "vault" => tools::verb_rule(
-            name,
-            args,
-            &["read", "status", "list", "version", "token", "kv", "audit", "secrets", "auth", "policy"],
-        ),
-        "consul" => {
-            tools::verb_rule(name, args, &["members", "info", "catalog", "version", "monitor", "operator"])
-        }
-        "pg_dump" if flag(&["-f", "--file"]) || args.iter().any(|a| a.starts_with("--file=")) => {
-            de("pg_dump --file")
-        }
-        "pg_ctl" | "patronictl" => {
-            let p = positionals(
-                args,
-                &[
-                    "-D",
-                    "--pgdata",
-                    "-c",
-                    "--config-file",
-                    "-l",
-                    "--log",
-                    "-m",
-                    "--mode",
-                    "-o",
-                    "-t",
-                    "--timeout",
-                ],
-            );
-            match p.first().copied() {
-                Some("status" | "list" | "show-config" | "history" | "topology" | "version" | "dsn") => {
-                    ro(format!("{name} {}", p[0]))
-                }
-                Some(v) => de(format!("{name} {v}")),
-                None => un(name),
-            }
-        }
-        _ => ro(name),
-    }
-}
-
-fn find(args: &[String], argdyn: &[bool], stdin: Option<&str>, depth: usize) -> V {
-    let mut v = ro("find");
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "-delete" => v = worst(v, de("find -delete")),
-            "-fprint" | "-fprint0" | "-fprintf" | "-fls" => v = worst(v, de(format!("find {}", args[i]))),
-            "-exec" | "-execdir" | "-ok" | "-okdir" => {
-                let start = i + 1;
-                let mut end = start;
-                while end < args.len() && args[end] != ";" && args[end] != "+" {
-                    end += 1;
-                }
-                if end > start {
-                    let d = &argdyn[start.min(argdyn.len())..end.min(argdyn.len())];
-                    let (s, r) = words(&args[start..end], d, stdin, depth + 1);
-                    v = worst(v, (s, format!("find -exec {r}")));
-                }
-                i = end;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    v
 }

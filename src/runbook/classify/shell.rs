@@ -10,14 +10,26 @@
 pub struct SimpleCommand {
     /// 1-based line in the script where the command starts.
     pub line: usize,
+    /// 1-based line of the command's last word (here-document bodies not counted).
+    pub end_line: usize,
     /// Words after quote removal (`"a b"` -> `a b`). Variables stay literal.
     pub words: Vec<String>,
     /// Whether each word had an unquoted `$` (a value only known at run time).
     pub dynamic: Vec<bool>,
     pub redirects: Vec<Redirect>,
     /// Text fed to stdin: a here-document, a here-string, or the literal output of an
-    /// `echo`/`printf` piped into it.
+    /// `echo`/`printf` piped into it; [`FED`] when the input comes from a pipe or a file
+    /// whose content is not known.
     pub stdin: Option<String>,
+}
+
+/// The stdin of a command fed by a pipe or a `< file` redirection: its content is unknown
+/// (so a shell or a client reading it runs unknown commands).
+pub const FED: &str = "\u{1}(input from a pipe or a file)";
+
+/// Whether a command's stdin is [`FED`].
+pub fn is_fed(stdin: Option<&str>) -> bool {
+    stdin == Some(FED)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +145,11 @@ impl Lexer<'_> {
                     self.pos += 1;
                     return out;
                 }
+                '<' | '>' if self.peek(1) == Some('(') || (ch == '<' && self.placeholder_len().is_some()) => {
+                    let line = self.line;
+                    let (text, dynamic) = self.word();
+                    out.push(Tok::Word { text, dynamic, line });
+                }
                 _ if is_op_char(ch) || self.redir_ahead().is_some() => {
                     if let Some((op, len)) = self.redir_ahead() {
                         self.pos += len;
@@ -175,6 +192,26 @@ impl Lexer<'_> {
             }
         }
         out
+    }
+
+    /// The length of a `<placeholder>` at the cursor: `<` directly followed by a name of
+    /// letters, digits, `_`, `-`, `.`, closed by `>`, with no space inside; the `>` must not
+    /// be followed by something a redirection could take (`<in>out`, `<a>>b`, `<a>&2`).
+    fn placeholder_len(&self) -> Option<usize> {
+        if self.peek(0) != Some('<') || !self.peek(1).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        let mut i = 1;
+        while self.peek(i).is_some_and(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
+            i += 1;
+        }
+        if self.peek(i) != Some('>') {
+            return None;
+        }
+        match self.peek(i + 1) {
+            Some(c) if c.is_ascii_alphanumeric() || "_>&|~$`'\"".contains(c) => None,
+            _ => Some(i + 1),
+        }
     }
 
     /// A redirection operator at the cursor (with an optional fd number): (op, length).
@@ -235,6 +272,12 @@ impl Lexer<'_> {
                     self.pos += 2;
                     let inner = self.subst();
                     text.push_str(&format!("{ch}({inner})"));
+                    dynamic = true;
+                }
+                '<' if self.placeholder_len().is_some() => {
+                    let n = self.placeholder_len().unwrap_or(1);
+                    text.extend(&self.c[self.pos..self.pos + n]);
+                    self.pos += n;
                     dynamic = true;
                 }
                 '<' | '>' => break,
@@ -342,6 +385,11 @@ impl Lexer<'_> {
             return true;
         }
         match self.peek(1) {
+            // `$"..."` (a translated string) and `$'...'` (ANSI-C quoting) are quotes.
+            Some('"' | '\'') => {
+                self.pos += 1;
+                false
+            }
             Some('(') if self.peek(2) == Some('(') => {
                 // Arithmetic: copy to the matching `))`. A command substitution inside it
                 // still runs: then the body is read as a nested script.
@@ -455,18 +503,28 @@ fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
     let mut out: Vec<SimpleCommand> = Vec::new();
     let mut cur = SimpleCommand::default();
     let mut heredoc_owner: Vec<usize> = Vec::new();
-    let mut piped: Option<String> = None;
+    // After a pipe: Some(literal output of the left side, if known).
+    let mut piped: Option<Option<String>> = None;
     let mut in_case = 0usize;
     let mut i = 0;
-    let flush = |cur: &mut SimpleCommand, out: &mut Vec<SimpleCommand>, piped: &mut Option<String>| {
-        if !cur.words.is_empty() || !cur.redirects.is_empty() {
-            if cur.stdin.is_none() {
-                cur.stdin = piped.take();
+    let flush =
+        |cur: &mut SimpleCommand, out: &mut Vec<SimpleCommand>, piped: &mut Option<Option<String>>| {
+            if !cur.words.is_empty() || !cur.redirects.is_empty() {
+                if cur.stdin.is_none() {
+                    cur.stdin = match piped.take() {
+                        Some(Some(text)) => Some(text),
+                        Some(None) => Some(FED.to_string()),
+                        None => None,
+                    };
+                }
+                let from_file = cur.redirects.iter().any(|r| r.op == "<" && r.target != "/dev/null");
+                if cur.stdin.is_none() && from_file {
+                    cur.stdin = Some(FED.to_string());
+                }
+                out.push(std::mem::take(cur));
             }
-            out.push(std::mem::take(cur));
-        }
-        *piped = None;
-    };
+            *piped = None;
+        };
     while i < toks.len() {
         match &toks[i] {
             Tok::Word { text, dynamic, line } => {
@@ -475,13 +533,16 @@ fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
                 }
                 cur.words.push(text.clone());
                 cur.dynamic.push(*dynamic);
+                cur.end_line = *line;
             }
             Tok::Redir(op, line) => {
                 if cur.words.is_empty() && cur.redirects.is_empty() {
                     cur.line = *line;
                 }
+                cur.end_line = *line;
                 let target = match toks.get(i + 1) {
-                    Some(Tok::Word { text, .. }) => {
+                    Some(Tok::Word { text, line, .. }) => {
+                        cur.end_line = *line;
                         i += 1;
                         text.clone()
                     }
@@ -517,7 +578,7 @@ fn assemble(toks: Vec<Tok>) -> Vec<SimpleCommand> {
                     Some("esac") => in_case = in_case.saturating_sub(1),
                     _ => {}
                 }
-                let feeds = if *op == "|" || *op == "|&" { literal_output(&cur) } else { None };
+                let feeds = if *op == "|" || *op == "|&" { Some(literal_output(&cur)) } else { None };
                 flush(&mut cur, &mut out, &mut piped);
                 piped = feeds;
             }
@@ -540,51 +601,5 @@ fn literal_output(c: &SimpleCommand) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn words(s: &str) -> Vec<Vec<String>> {
-        parse(s).commands.into_iter().map(|c| c.words).collect()
-    }
-
-    #[test]
-    fn splits_on_operators_and_removes_quotes() {
-        assert_eq!(
-            words("a 'b c' \"d\\\"e\" && f|g; h || i\nj"),
-            vec![vec!["a", "b c", "d\"e"], vec!["f"], vec!["g"], vec!["h"], vec!["i"], vec!["j"]]
-        );
-    }
-
-    #[test]
-    fn continuation_and_comments() {
-        let s = parse("kubectl get \\\n  pods # delete\nls");
-        assert_eq!(s.commands[0].words, vec!["kubectl", "get", "pods"]);
-        assert_eq!(s.commands[1].line, 3);
-    }
-
-    #[test]
-    fn substitutions_are_nested_scripts() {
-        let s = parse("echo $(kubectl delete pod x) `rm -f y` $((1+2))");
-        assert_eq!(
-            s.nested.iter().map(|n| n.1.as_str()).collect::<Vec<_>>(),
-            vec!["kubectl delete pod x", "rm -f y"]
-        );
-    }
-
-    #[test]
-    fn redirections_and_heredocs() {
-        let s = parse("psql <<SQL > /tmp/out 2>&1\nDROP TABLE x;\nSQL\necho done");
-        let c = &s.commands[0];
-        assert_eq!(c.words, vec!["psql"]);
-        assert_eq!(c.stdin.as_deref(), Some("DROP TABLE x;\n"));
-        assert_eq!(c.redirects[1], Redirect { op: ">".into(), target: "/tmp/out".into() });
-        assert_eq!(c.redirects[2], Redirect { op: ">&".into(), target: "1".into() });
-        assert_eq!(s.commands[1].words, vec!["echo", "done"]);
-    }
-
-    #[test]
-    fn echo_piped_into_a_command_is_its_stdin() {
-        let s = parse("echo 'FLUSHALL' | redis-cli");
-        assert_eq!(s.commands[1].stdin.as_deref(), Some("FLUSHALL"));
-    }
-}
+#[path = "shell_tests.rs"]
+mod tests;

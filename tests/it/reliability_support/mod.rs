@@ -15,39 +15,15 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The URL in `var`, or `None` with a skip line (a panic when `OPSDECK_REQUIRE_BACKENDS=1`).
+/// The backend URL in `var` (see `crate::backends`).
 pub fn backend(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(u) if !u.is_empty() => Some(u.trim_end_matches('/').to_string()),
-        _ if std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() == Ok("1") => {
-            panic!("{var} is not set but OPSDECK_REQUIRE_BACKENDS=1")
-        }
-        _ => {
-            eprintln!("skip: {var} is not set (run scripts/test)");
-            None
-        }
-    }
+    Some(crate::backends::url(var))
 }
 
-/// Whether private backends can be started (the binaries are installed); otherwise the same
-/// skip-or-fail rule as `backend`.
+/// Private backends can be started (see `crate::backends::require_installed`).
 pub fn can_start_backends() -> bool {
-    let ok = ["prometheus", "prometheus-alertmanager"].iter().all(|b| {
-        Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {b}"))
-            .stdout(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-    });
-    if !ok {
-        if std::env::var("OPSDECK_REQUIRE_BACKENDS").as_deref() == Ok("1") {
-            panic!("prometheus / prometheus-alertmanager not installed but OPSDECK_REQUIRE_BACKENDS=1");
-        }
-        eprintln!("skip: prometheus / prometheus-alertmanager not installed (run scripts/test)");
-    }
-    ok
+    crate::backends::require_installed();
+    true
 }
 
 pub fn free_port() -> u16 {
