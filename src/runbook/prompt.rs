@@ -589,6 +589,24 @@ pub fn reads_as_command(line: &str) -> bool {
     KNOWN.contains(&name) || name.starts_with("mkfs.") || name.starts_with("kubectl-")
 }
 
+/// Whether a line plainly reads as program output rather than a command someone types: a
+/// table border or cell (`+----`, `| x`), a line starting with a digit or a symbol, a first
+/// word ending in `:` (`role:master`, `Usage:`), a capitalised first word (`Deleted`,
+/// `NAME`), or columns set apart by runs of spaces. A line that is neither this nor a
+/// command is ambiguous: the caller then runs the block as written (and it is confirmed).
+pub fn looks_like_output(line: &str) -> bool {
+    let t = line.trim();
+    let Some(c) = t.chars().next() else { return true };
+    if reads_as_command(t) {
+        return false;
+    }
+    let w = first_word(t);
+    !(c.is_ascii_lowercase() || matches!(c, '.' | '/' | '~' | '$' | '_' | '"' | '\''))
+        || w.ends_with(':')
+        || t.contains("   ")
+        || c.is_ascii_uppercase()
+}
+
 /// Whether the text after a bare `# ` reads as a root prompt's command rather than a comment.
 pub fn root_command(rest: &str) -> bool {
     let w = first_word(rest);

@@ -103,6 +103,7 @@ pub fn extract(text: &str, mode: Mode) -> Extracted {
     let commented = lines.iter().any(|l| l.trim_start().starts_with('#'));
     let first_reads = others.first().is_some_and(|l| prompt::reads_as_command(l));
     match first_reads || (commented && others.iter().any(|l| prompt::reads_as_command(l))) {
+        true if first_reads => one_command_then_output(text).unwrap_or_else(|| script_block(text)),
         true => script_block(text),
         false => {
             let (script, placeholders) = placeholder::substitute_shell(text);
@@ -115,6 +116,21 @@ pub fn extract(text: &str, mode: Mode) -> Extracted {
 /// prompt lines, a root-prompt line, or a first command line that reads as a command.
 pub fn holds_commands(text: &str) -> bool {
     extract(text, Mode::Console).kind != BlockKind::NoCommandFound
+}
+
+/// A block without prompts that shows one command and what it printed (`crontab -l` and
+/// the crontab, `patronictl list` and its table): the first command, when every line after
+/// it plainly reads as output. Otherwise `None`: the block runs as written.
+fn one_command_then_output(text: &str) -> Option<Extracted> {
+    let whole = script_block(text);
+    let first = whole.commands.first()?;
+    let end = first.line + first.text.lines().count();
+    let rest: Vec<&str> = text.lines().skip(end).filter(|l| !l.trim().is_empty()).collect();
+    if rest.is_empty() || !rest.iter().all(|l| prompt::looks_like_output(l)) {
+        return None;
+    }
+    let cmd = Cmd { line: first.line, prompt: None, client: None, text: first.text.clone() };
+    Some(assemble(BlockKind::Transcript, vec![cmd]))
 }
 
 /// A plain script: its commands are its non-comment lines, continuation lines joined.
@@ -443,5 +459,22 @@ mod tests {
         }
         let e = extract("RGW deployments > CSI provisioners > OSD\n", Mode::Console);
         assert_eq!(e.kind, BlockKind::NoCommandFound);
+    }
+
+    #[test]
+    fn one_command_and_plain_output_without_prompts_runs_only_the_command() {
+        let e = extract("crontab -l\n# Chef Name: backup\n0 */6 * * * /usr/bin/backup\n", Mode::Console);
+        assert_eq!(e.kind, BlockKind::Transcript);
+        assert_eq!(e.script, "crontab -l\n");
+        let e = extract("gitlab-patronictl list\n+--------+------+\n| Member | Host |\n", Mode::Console);
+        assert_eq!(e.script, "gitlab-patronictl list\n");
+        let e = extract("cat change.log\nDeleted 01FGDQ\nDeleted 01FGDR\n", Mode::Console);
+        assert_eq!(e.script, "cat change.log\n");
+        // A second line that could be a command (an unknown tool) keeps the whole block.
+        let e = extract("kubectl get pods\nmytool restart api\n", Mode::Console);
+        assert_eq!(e.kind, BlockKind::Script);
+        assert_eq!(e.script, "kubectl get pods\nmytool restart api\n");
+        let e = extract("kubectl get pods\nkubectl delete pod x\n", Mode::Console);
+        assert_eq!(e.script, "kubectl get pods\nkubectl delete pod x\n");
     }
 }

@@ -8,7 +8,9 @@ use std::process::{Command, Stdio};
 pub fn url(var: &str) -> String {
     match std::env::var(var) {
         Ok(u) if !u.is_empty() => u.trim_end_matches('/').to_string(),
-        _ => panic!("{var} is not set: this test needs the Prometheus and Alertmanager that scripts/test starts (run scripts/test)"),
+        _ => panic!(
+            "{var} is not set: this test needs the Prometheus and Alertmanager that scripts/test starts (run scripts/test)"
+        ),
     }
 }
 

@@ -12,8 +12,6 @@
 //!   destructive command is the one error that must not happen. Known read-only commands
 //!   (`kubectl get`, `curl` GET, `grep`, ...) stay read-only so that confirmations mean
 //!   something.
-#[cfg(test)]
-mod bench;
 mod cloud;
 mod data_tools;
 mod filters;
