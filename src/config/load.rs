@@ -43,6 +43,8 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
     if let Some(dir) = path.parent() {
         rebase_files(&mut config, dir);
     }
+    super::secrets::register(&config);
+    crate::runbook::trust::set_trusted_owners(&config.runbooks.trusted_owners);
     Ok(config)
 }
 
@@ -61,6 +63,7 @@ pub fn rebase_files(config: &mut Config, dir: &Path) {
             rebase(&mut b.password_file);
         }
     }
+    rebase(&mut config.audit.key_file);
 }
 
 /// Parses config text; `file` is only used in messages. Reports every problem it finds

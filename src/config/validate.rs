@@ -26,6 +26,7 @@ const ROOT_KEYS: &[&str] = &[
     "priority",
     "escalation",
     "runbooks",
+    "audit",
 ];
 const SOURCE_KEYS: &[&str] = &[
     "name",
@@ -36,6 +37,7 @@ const SOURCE_KEYS: &[&str] = &[
     "bearer_token_env",
     "basic_auth",
     "headers",
+    "secret_headers",
     "ca_file",
 ];
 const HEALTH_KEYS: &[&str] = &[
@@ -143,7 +145,8 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
     }
     if let Some((t, span)) = table(d, root, "runbooks") {
         let tbl = Tbl { t, what: "[runbooks]", span: &span };
-        known_keys(d, tbl, &["dirs", "webhook"]);
+        known_keys(d, tbl, &["dirs", "webhook", "trusted_owners"]);
+        string_list(d, tbl, "trusted_owners");
         if let Some(dirs) = string_list(d, tbl, "dirs") {
             for (dir, span) in dirs {
                 if dir.trim().is_empty() {
@@ -154,6 +157,11 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
         if let Some((url, span)) = string(d, tbl, "webhook", false) {
             check_url(d, &url, &span, "webhook");
         }
+    }
+    if let Some((t, span)) = table(d, root, "audit") {
+        let tbl = Tbl { t, what: "[audit]", span: &span };
+        known_keys(d, tbl, &["key_file"]);
+        nonempty(d, tbl, "key_file", false);
     }
 }
 
@@ -206,6 +214,7 @@ fn source(d: &mut Diag, tbl: Tbl) -> Option<(String, Span)> {
             d.at(&vspan, format!("the value of header `{k}` is not a valid HTTP header value"));
         }
     }
+    string_list(d, tbl, "secret_headers");
     nonempty(d, tbl, "ca_file", false);
     name
 }

@@ -15,6 +15,7 @@ pub mod plain;
 pub mod prompt;
 pub mod report;
 pub mod transcript;
+pub mod trust;
 pub mod types;
 pub mod verify;
 pub mod webhook;

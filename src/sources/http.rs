@@ -139,6 +139,8 @@ impl HttpClient {
 
         let mut headers = reqwest::header::HeaderMap::new();
         let header_values = spec.headers.values().map(|v| Secret(v.clone())).collect();
+        crate::config::secrets::register_source(spec);
+        register_auth(&auth);
         for (k, v) in &spec.headers {
             let name = reqwest::header::HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| SourceError::Other(format!("headers: `{k}` is not a valid header name")))?;
@@ -153,6 +155,7 @@ impl HttpClient {
             .connect_timeout(connect_timeout)
             .timeout(timeout)
             .default_headers(headers)
+            .redirect(same_origin_redirects())
             .user_agent(concat!("opsdeck/", env!("CARGO_PKG_VERSION")));
         let mut ca_file = None;
         if let Some(path) = &spec.ca_file {
@@ -280,11 +283,12 @@ impl HttpClient {
             }
             bytes.extend_from_slice(&chunk);
         }
+        // Any body may end up on screen (a 200 whose JSON error or labels echo our
+        // credentials): scrub every one, whatever the status.
         if !(200..300).contains(&status) {
-            // Error bodies end up in messages; a server echoing our credentials must not
-            // put them on screen.
             bytes = self.scrub(bytes);
         }
+        bytes = crate::util::scrub::scrub_bytes(bytes);
         Ok(Body { status, content_type, bytes })
     }
 
@@ -325,6 +329,11 @@ impl HttpClient {
     fn map_error(&self, e: reqwest::Error) -> SourceError {
         let e = e.without_url();
         let chain = error_chain(&e);
+        if let Some(i) = chain.find(OTHER_ORIGIN) {
+            let rest = &chain[i..];
+            let end = rest.find(')').map_or(rest.len(), |j| j + 1);
+            return SourceError::Other(rest[..end].to_string());
+        }
         if e.is_timeout() || chain.contains("timed out") || chain.contains("deadline has elapsed") {
             let d = if e.is_connect() { self.connect_timeout } else { self.timeout };
             return SourceError::Timeout(d);
@@ -373,6 +382,36 @@ impl HttpClient {
             ));
         }
         SourceError::Other(last_cause(&e))
+    }
+}
+
+const OTHER_ORIGIN: &str = "redirected to another origin";
+
+/// Redirects are followed (up to 10) only within the origin (scheme, host, port) of the
+/// request: the configured headers and credentials never reach another server.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = |u: &reqwest::Url| {
+            (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default())
+        };
+        let first = attempt.previous().first().map(origin);
+        if first.is_some_and(|f| f != origin(attempt.url())) {
+            let to = redact_url(attempt.url());
+            return attempt.error(format!("{OTHER_ORIGIN} ({to})"));
+        }
+        if attempt.previous().len() > 10 {
+            return attempt.error("too many redirects");
+        }
+        attempt.follow()
+    })
+}
+
+/// Registers the credentials of `auth` with the process-wide scrubber.
+fn register_auth(auth: &Auth) {
+    match auth {
+        Auth::None => {}
+        Auth::Bearer(t) => crate::util::scrub::register(t.expose()),
+        Auth::Basic { username, password } => crate::util::scrub::register_basic(username, password.expose()),
     }
 }
 

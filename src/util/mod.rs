@@ -2,4 +2,5 @@
 pub mod duration;
 pub mod memory;
 pub mod paths;
+pub mod scrub;
 pub mod text;
