@@ -84,30 +84,18 @@ pub fn runbook(s: &ScreenArgs, c: RunbookCmd) -> anyhow::Result<i32> {
     }
 }
 
-pub fn audit(_s: &ScreenArgs, c: AuditCmd) -> anyhow::Result<i32> {
+pub fn audit(s: &ScreenArgs, c: AuditCmd) -> anyhow::Result<i32> {
     let AuditCmd::Verify { file } = c;
-    let files = match file {
-        Some(f) => vec![f],
-        None => {
-            let dir = crate::util::paths::state_dir();
-            let all = journal::list_journals(&dir).with_context(|| dir.display().to_string())?;
-            if all.is_empty() {
-                println!("no journals in {}", journal::runs_dir(&dir).display());
-            }
-            all
+    config(s)?; // sets the [audit] key, when there is one
+    let report = match file {
+        Some(f) => {
+            let state = super::audit::state_dir_of(&f).unwrap_or_else(crate::util::paths::state_dir);
+            super::audit::verify(&state, Some(vec![f]))
         }
+        None => super::audit::verify(&crate::util::paths::state_dir(), None),
     };
-    let mut bad = 0;
-    for f in &files {
-        match journal::verify_file(f) {
-            Ok(n) => println!("{}: ok, {n} records, chain intact", f.display()),
-            Err(e) => {
-                bad += 1;
-                println!("{}:{}: BAD: {}", f.display(), e.line, e.reason);
-            }
-        }
-    }
-    Ok(if bad == 0 { 0 } else { 1 })
+    crate::util::out::emit(&report.text)?;
+    Ok(if report.findings == 0 { 0 } else { 1 })
 }
 
 /// The config if one exists (an explicit `--config` must load).
@@ -128,11 +116,12 @@ macro_rules! outln {
     }};
 }
 
-/// Prints `text`; a closed stdout (`| head`) is not an error.
+/// Prints `text`; a closed stdout (`| head`) exits quietly (status 0), any other write
+/// error exits 1 with one line (`util::out`).
 fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    if let Err(e) = crate::util::out::emit(text) {
+        crate::util::out::exit_on(&e)
+    }
 }
 
 fn list(s: &ScreenArgs) -> anyhow::Result<i32> {
