@@ -89,7 +89,8 @@ fn mac_of(key: &[u8], e: &IndexEntry) -> String {
     hex::encode(hmac_sha256(key, body.as_bytes()))
 }
 
-fn encode(e: &IndexEntry) -> String {
+/// The line for an entry: its JSON with `"hash"` (SHA-256 of the rest) appended.
+pub fn encode_entry(e: &IndexEntry) -> String {
     let body = serde_json::to_string(e).expect("an index entry serializes");
     let hash = sha256_hex(body.as_bytes());
     format!("{},\"hash\":\"{hash}\"}}", &body[..body.len() - 1])
@@ -135,7 +136,7 @@ pub fn record(state_dir: &Path, run_id: &str, count: u64, first: &str, latest: &
     if let Some(k) = key() {
         e.mac = Some(mac_of(&k, &e));
     }
-    let mut bytes = encode(&e).into_bytes();
+    let mut bytes = encode_entry(&e).into_bytes();
     bytes.push(b'\n');
     if let Err(err) = file.write_all(&bytes).and_then(|()| file.sync_data()) {
         let _ = file.set_len(whole);

@@ -5,7 +5,7 @@
 //! Contract of [`check`]:
 //! - Symlinks are resolved; the target and every folder from its parent up to `/` are
 //!   checked (and, for a symlink, the folders holding the link too).
-//! - The file (or the folder asked about) and the folder directly holding it are refused
+//! - The file and the folder directly holding it (or the folder asked about) are refused
 //!   when group- or world-writable, sticky or not (`/tmp/x.md` is refused).
 //! - A folder further up is refused when group- or world-writable, unless it is sticky and
 //!   owned by root (`/tmp` above a private temp dir is fine).
@@ -96,8 +96,9 @@ fn check_chain(shown: &Path, target: &Path) -> Result<(), Untrusted> {
         return Err(Untrusted::Writable { path: shown.to_path_buf(), mode });
     }
     owner(shown, target, meta.uid())?;
+    // The folder holding a file is held to the file's rule; above a folder, the usual one.
     match target.parent() {
-        Some(p) => check_chain_from(shown, p, true),
+        Some(p) => check_chain_from(shown, p, !meta.is_dir()),
         None => Ok(()),
     }
 }

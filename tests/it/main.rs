@@ -25,6 +25,8 @@ mod demo_render;
 mod demo_server;
 mod demo_sim;
 mod demo_snapshot;
+mod hardening_local;
+mod hardening_wire;
 mod incident_actions;
 mod incident_alertmanager;
 mod incident_cli;
