@@ -1,6 +1,20 @@
 use clap::Parser;
 
+extern "C" fn ignore(_: libc::c_int) {}
+
 fn main() {
+    // SIGUSR1 and SIGALRM mean nothing to opsdeck: caught and dropped (a handler, not
+    // SIG_IGN, so that the commands a runbook runs get the default action back at exec).
+    // SAFETY: called first thing, before any thread exists; the handler does nothing.
+    unsafe {
+        for sig in [libc::SIGUSR1, libc::SIGALRM] {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = ignore as *const () as usize;
+            sa.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(sig, &sa, std::ptr::null_mut());
+        }
+    }
     // SIGPIPE stays ignored (the Rust default): the simulator's servers and the screen
     // must never die of a client hanging up. Printing commands get EPIPE instead and exit
     // quietly with status 0 (`util::out`); `println!` panics on a failed write, and this

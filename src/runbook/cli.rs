@@ -119,7 +119,8 @@ macro_rules! outln {
 /// Prints `text`; a closed stdout (`| head`) exits quietly (status 0), any other write
 /// error exits 1 with one line (`util::out`).
 fn emit(text: &str) {
-    if let Err(e) = crate::util::out::emit(text) {
+    // Runbook text (front matter, headings, prose) is outside text: inert on the terminal.
+    if let Err(e) = crate::util::out::emit(&crate::util::text::sanitize_lines(text)) {
         crate::util::out::exit_on(&e)
     }
 }
@@ -270,7 +271,7 @@ fn run(s: &ScreenArgs, a: RunArgs) -> anyhow::Result<i32> {
     let state = crate::util::paths::state_dir();
     let journal =
         Journal::create(&state, &run_id, op.who.clone(), &rb.path, &rb.file_hash).map_err(|e| e.to_string());
-    println!("run {run_id}: {} ({})", rb.title, rb.path.display());
+    println!("run {run_id}: {} ({})", crate::util::text::sanitize(&rb.title), rb.path.display());
     match &journal {
         Ok(j) => println!("journal {}", j.path().display()),
         Err(e) => println!("WARNING: journal cannot be written ({e}): destructive steps will refuse to run"),
@@ -300,7 +301,7 @@ fn drive(
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let outcome = rt.block_on(async {
         let (runtime, events) = Runtime::new(journal, prom(cfg), cfg.runbooks.webhook.as_deref());
-        let mut out = std::io::stdout();
+        let mut out = crate::util::out::Sanitizing::new(std::io::stdout());
         super::plain::drive(m, fx, runtime, events, super::plain::stdin_lines(), &mut out).await
     });
     let _ = std::io::stdout().flush();
@@ -330,7 +331,11 @@ fn resume(s: &ScreenArgs, run_id: &str) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    println!("run {run_id}: resuming {} ({})", m.runbook().title, m.runbook().path.display());
+    println!(
+        "run {run_id}: resuming {} ({})",
+        crate::util::text::sanitize(&m.runbook().title),
+        m.runbook().path.display()
+    );
     println!("journal {}", path.display());
     for (i, (st, step)) in m.steps().iter().zip(&m.runbook().steps).enumerate() {
         println!(

@@ -137,6 +137,13 @@ impl HttpClient {
         let connect_timeout = connect_timeout_for(timeout);
         let auth = resolve_auth(spec)?;
 
+        // A source that sends nothing of its own (no credentials, no headers, no userinfo)
+        // may follow a redirect anywhere (public status pages move); any other only within
+        // its origin.
+        let carries_secrets = !matches!(auth, Auth::None)
+            || !spec.headers.is_empty()
+            || !base.username().is_empty()
+            || base.password().is_some();
         let mut headers = reqwest::header::HeaderMap::new();
         let header_values = spec.headers.values().map(|v| Secret(v.clone())).collect();
         crate::config::secrets::register_source(spec);
@@ -155,7 +162,7 @@ impl HttpClient {
             .connect_timeout(connect_timeout)
             .timeout(timeout)
             .default_headers(headers)
-            .redirect(same_origin_redirects())
+            .redirect(redirect_policy(carries_secrets))
             .user_agent(concat!("opsdeck/", env!("CARGO_PKG_VERSION")));
         let mut ca_file = None;
         if let Some(path) = &spec.ca_file {
@@ -347,6 +354,9 @@ impl HttpClient {
         {
             return SourceError::Dns(self.base.host_str().unwrap_or("").to_string());
         }
+        if let Some(why) = tls_cause(&chain) {
+            return SourceError::Tls(why.to_string());
+        }
         if chain.contains("UnknownIssuer")
             || chain.contains("unknown issuer")
             || chain.contains("invalid peer certificate")
@@ -385,17 +395,36 @@ impl HttpClient {
     }
 }
 
+/// A certificate failure other than an unknown issuer, named by its cause (the CA file,
+/// if any, is not at fault for these).
+fn tls_cause(chain: &str) -> Option<&'static str> {
+    if chain.contains("NotValidForName") || chain.contains("not valid for name") {
+        Some("server certificate is not valid for this host name (hostname mismatch)")
+    } else if chain.contains("Expired") || chain.contains("expired") {
+        Some("server certificate has expired")
+    } else if chain.contains("NotValidYet") {
+        Some("server certificate is not valid yet")
+    } else if chain.contains("InvalidPurpose") || chain.contains("purpose") {
+        Some("server certificate is not valid for server use (extended key usage)")
+    } else if chain.contains("Revoked") {
+        Some("server certificate was revoked")
+    } else {
+        None
+    }
+}
+
 const OTHER_ORIGIN: &str = "redirected to another origin";
 
-/// Redirects are followed (up to 10) only within the origin (scheme, host, port) of the
-/// request: the configured headers and credentials never reach another server.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
+/// Redirects are followed (up to 10); for a source with credentials or configured headers
+/// only within the origin (scheme, host, port) of the request: they never reach another
+/// server, the request fails with `redirected to another origin (URL)` instead.
+fn redirect_policy(same_origin_only: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
         let origin = |u: &reqwest::Url| {
             (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default())
         };
         let first = attempt.previous().first().map(origin);
-        if first.is_some_and(|f| f != origin(attempt.url())) {
+        if same_origin_only && first.is_some_and(|f| f != origin(attempt.url())) {
             let to = redact_url(attempt.url());
             return attempt.error(format!("{OTHER_ORIGIN} ({to})"));
         }

@@ -80,3 +80,66 @@ pub fn handle_print_panic(info: &std::panic::PanicHookInfo<'_>) {
         std::process::exit(1);
     }
 }
+
+/// A writer that passes every line through `util::text::sanitize` (and the scrubber)
+/// before it reaches `inner`: for output that mixes our words with runbook or outside
+/// text (`runbook run --plain`). A partial line (a prompt) goes out on `flush`.
+pub struct Sanitizing<W: Write> {
+    inner: W,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> Sanitizing<W> {
+    pub fn new(inner: W) -> Self {
+        Sanitizing { inner, buf: Vec::new() }
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(bytes);
+        self.inner.write_all(super::text::sanitize(&text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for Sanitizing<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        while let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.buf.drain(..=i).collect();
+            let body = line.strip_suffix(b"\n").unwrap_or(&line);
+            let body = body.strip_suffix(b"\r").unwrap_or(body);
+            self.put(body)?;
+            self.inner.write_all(b"\n")?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            let rest = std::mem::take(&mut self.buf);
+            self.put(&rest)?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Sanitizing<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitizing_writer_cleans_lines_and_prompts() {
+        let mut v = Vec::new();
+        {
+            let mut w = Sanitizing::new(&mut v);
+            write!(w, "## \x1b]0;pwned\x07Title\n? confirm \x1b[2J").unwrap();
+            w.flush().unwrap();
+        }
+        assert_eq!(String::from_utf8(v).unwrap(), "## Title\n? confirm ");
+    }
+}

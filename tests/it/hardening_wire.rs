@@ -210,3 +210,60 @@ headers = {{ "X-Follow-Same" = "1", "X-Secret" = "{XSECRET}" }}
     assert_eq!(src("redirects-home")["status"], "fresh", "{}", src("redirects-home"));
     assert!(seen_here.lock().unwrap().iter().any(|r| r.contains("/same/")));
 }
+
+/// A CA and a server certificate with the given extensions, signed by it.
+fn cert_with(
+    dir: &std::path::Path,
+    name: &str,
+    ext: &str,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let f = |s: &str| dir.join(format!("{name}-{s}"));
+    std::fs::write(f("ext.cnf"), ext).unwrap();
+    let sh = format!(
+        "set -e; cd {d}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj '/CN=ca {name}' -keyout {name}-ca.key -out {name}-ca.pem 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=srv' -keyout {name}-srv.key -out {name}-srv.csr 2>/dev/null
+openssl x509 -req -in {name}-srv.csr -CA {name}-ca.pem -CAkey {name}-ca.key -CAcreateserial -days 2 -extfile {name}-ext.cnf -out {name}-srv.pem 2>/dev/null",
+        d = dir.display()
+    );
+    let o = Command::new("sh").arg("-c").arg(sh).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (f("ca.pem"), f("srv.pem"), f("srv.key"))
+}
+
+#[test]
+fn tls_failures_with_a_ca_file_name_their_real_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("www");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(
+        root.join("summary.json"),
+        include_str!("../fixtures/statuspage/github-summary-2022-11-25-incident.json"),
+    )
+    .unwrap();
+    let cases = [
+        ("name", "subjectAltName=DNS:other.example\nbasicConstraints=CA:FALSE\n", "hostname mismatch"),
+        (
+            "purpose",
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
+            "not valid for server use",
+        ),
+    ];
+    for (name, ext, want) in cases {
+        let (ca, cert, key) = cert_with(dir.path(), name, ext);
+        let server = TlsServer::start(&root, &cert, &key);
+        let cfg = write_config(
+            dir.path(),
+            &format!(
+                "[[statuspage]]\nname = \"tls\"\nurl = \"https://127.0.0.1:{}/summary.json\"\nca_file = \"{}\"\n",
+                server.port,
+                ca.display()
+            ),
+        );
+        let (_, out, err) = snapshot(dir.path(), &cfg);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+        let reason = v["sources"][0]["reason"].as_str().unwrap_or("").to_string();
+        assert!(reason.contains(want), "{name}: {reason}");
+        assert!(!reason.contains("not the CA in ca_file"), "{name}: the CA is right: {reason}");
+    }
+}

@@ -26,6 +26,7 @@ mod demo_server;
 mod demo_sim;
 mod demo_snapshot;
 mod hardening_local;
+mod hardening_signals;
 mod hardening_wire;
 mod incident_actions;
 mod incident_alertmanager;
