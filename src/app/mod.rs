@@ -134,6 +134,14 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     // Once drawing failed (the terminal went away), the screen is not drawn again.
     let mut screen_gone = false;
     'run: loop {
+        if terminal::take_needs_clear() && !screen_gone {
+            // Back from a suspension: whatever the shell drew is on the screen; repaint all.
+            // (`resize` clears and resets the back buffer; `clear` would first ask the
+            // terminal where its cursor is and wait for the answer.)
+            if let Ok(size) = term.size() {
+                let _ = term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+            }
+        }
         if model.take_dirty() && !screen_gone {
             let theme = &themes[model.theme_index.min(themes.len() - 1)];
             match term.draw(|f| ui::render(&model, theme, f)) {
@@ -289,15 +297,18 @@ fn spawn_tick(tx: mpsc::Sender<Input>) {
     });
 }
 
-/// SIGTERM, SIGHUP and SIGINT end the loop cleanly (the terminal is restored on the way out).
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT end the loop cleanly (the terminal is restored on the way out).
 fn spawn_signals(tx: mpsc::Sender<Input>) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).context("SIGTERM handler")?;
     let mut hup = signal(SignalKind::hangup()).context("SIGHUP handler")?;
     let mut int = signal(SignalKind::interrupt()).context("SIGINT handler")?;
+    let mut quit = signal(SignalKind::quit()).context("SIGQUIT handler")?;
+    terminal::spawn_suspend(tx.clone())?;
     tokio::spawn(async move {
         tokio::select! {
             _ = term.recv() => {}
+            _ = quit.recv() => {}
             _ = hup.recv() => {}
             _ = int.recv() => {}
         }

@@ -43,3 +43,47 @@ fn install_panic_hook() {
         std::process::exit(101);
     }));
 }
+
+static NEEDS_CLEAR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the screen must be repainted in full (after SIGCONT), clearing the flag.
+pub fn take_needs_clear() -> bool {
+    NEEDS_CLEAR.swap(false, std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Full-screen mode again after a suspension: raw mode, the alternate screen, the mouse.
+fn reenter() {
+    let _ = enable_raw_mode();
+    let _ = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, crossterm::cursor::Hide);
+    let _ = stdout().flush();
+}
+
+/// SIGTSTP (`kill -TSTP`, a job-control stop): leave raw mode, the alternate screen and the
+/// mouse, then stop; SIGCONT (`fg`): take them back and repaint the whole screen (a resize
+/// message wakes the loop, which clears and draws).
+pub fn spawn_suspend(tx: tokio::sync::mpsc::Sender<super::input::Input>) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut tstp = signal(SignalKind::from_raw(libc::SIGTSTP))?;
+    let mut cont = signal(SignalKind::from_raw(libc::SIGCONT))?;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                Some(()) = tstp.recv() => {
+                    restore();
+                    // Stop for real (the default action of SIGTSTP, which we caught).
+                    let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGSTOP);
+                }
+                Some(()) = cont.recv() => {}
+                else => return,
+            }
+            reenter();
+            NEEDS_CLEAR.store(true, std::sync::atomic::Ordering::SeqCst);
+            let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+            let msg = super::input::Input::Msg(crate::model::Msg::Resize(w, h));
+            if tx.send(msg).await.is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
+}

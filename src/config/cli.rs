@@ -32,8 +32,8 @@ pub fn init(s: &ScreenArgs, a: &InitArgs) -> anyhow::Result<i32> {
     let path = resolve_path(s.config.as_deref());
     match write_starter(&path, a.force) {
         Ok(()) => {
-            println!("wrote {}", path.display());
-            println!("next: edit it, then `opsdeck check` and `opsdeck snapshot --json`");
+            crate::util::out::line(&format!("wrote {}", path.display()))?;
+            crate::util::out::line("next: edit it, then `opsdeck check` and `opsdeck snapshot --json`")?;
             Ok(0)
         }
         Err(e) => {
@@ -67,20 +67,22 @@ pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     }
     if !problems.is_empty() {
         for p in &problems {
-            eprintln!("{p}");
+            eprintln!("{}", crate::util::scrub::scrub(p));
         }
         eprintln!("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" });
         return Ok(2);
     }
     if let Some(c) = config {
-        println!("{}", summary(&path, &c));
+        crate::util::out::line(&summary(&path, &c))?;
     }
     if !a.runbooks.is_empty() {
         let paths =
             format!("{} runbook path{}", a.runbooks.len(), if a.runbooks.len() == 1 { "" } else { "s" });
         match warnings {
-            0 => println!("{paths}: ok"),
-            n => println!("{paths}: ok, {n} warning{}", if n == 1 { "" } else { "s" }),
+            0 => crate::util::out::line(&format!("{paths}: ok"))?,
+            n => {
+                crate::util::out::line(&format!("{paths}: ok, {n} warning{}", if n == 1 { "" } else { "s" }))?
+            }
         }
     }
     Ok(0)
@@ -108,6 +110,6 @@ pub fn snapshot(s: &ScreenArgs, a: &SnapshotArgs) -> anyhow::Result<i32> {
     let outcomes = runtime.block_on(crate::snapshot::poll_all(&crate::snapshot::plans(&cfg), now));
     let mut snap = crate::snapshot::assemble(&cfg, &outcomes, now);
     crate::snapshot::fill_incidents(&cfg, &mut snap, now);
-    println!("{}", serde_json::to_string_pretty(&snap)?);
+    crate::util::out::line(&serde_json::to_string_pretty(&snap)?)?;
     Ok(if crate::snapshot::any_failed(&snap) { 1 } else { 0 })
 }

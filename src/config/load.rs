@@ -47,6 +47,14 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
             rebase_runbook_dirs(&mut config, dir);
         }
     }
+    super::secrets::register(&config);
+    crate::runbook::trust::set_trusted_owners(&config.runbooks.trusted_owners);
+    if let Some(key_file) = &config.audit.key_file {
+        let key = crate::runbook::run_index::load_key(key_file).map_err(|message| {
+            vec![ConfigError { file: path.display().to_string(), line: 1, column: 1, message }]
+        })?;
+        crate::runbook::run_index::set_key(Some(key));
+    }
     Ok(config)
 }
 
@@ -80,6 +88,7 @@ pub fn rebase_files(config: &mut Config, dir: &Path) {
             rebase(&mut b.password_file);
         }
     }
+    rebase(&mut config.audit.key_file);
 }
 
 /// Parses config text; `file` is only used in messages. Reports every problem it finds

@@ -4,6 +4,7 @@ pub mod check;
 pub mod cli;
 pub mod init;
 pub mod load;
+pub mod secrets;
 pub mod types;
 pub mod validate;
 pub mod walk;

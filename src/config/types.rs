@@ -36,6 +36,17 @@ pub struct Config {
     pub escalation: EscalationSpec,
     #[serde(default)]
     pub runbooks: RunbooksSpec,
+    #[serde(default)]
+    pub audit: AuditSpec,
+}
+
+/// `[audit]`: an optional key that signs the run index (HMAC-SHA256), so that a journal
+/// rewritten in full by someone without the key is detected.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file: Option<PathBuf>,
 }
 
 fn default_environment() -> String {
@@ -91,6 +102,10 @@ pub struct SourceSpec {
     pub basic_auth: Option<BasicAuth>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
+    /// Header names whose values are secrets besides those named like a secret
+    /// (`authorization`, `cookie`, `*token*`, `*key*`, `*secret*`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_headers: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
 }
@@ -304,6 +319,9 @@ pub struct RunbooksSpec {
     /// real systems.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub time_scale: f64,
+    /// Users besides the invoking user and root who may own runbooks and their folders.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_owners: Vec<String>,
 }
 
 fn one() -> f64 {
@@ -320,6 +338,11 @@ fn default_runbook_dirs() -> Vec<PathBuf> {
 
 impl Default for RunbooksSpec {
     fn default() -> Self {
-        RunbooksSpec { dirs: default_runbook_dirs(), webhook: None, time_scale: 1.0 }
+        RunbooksSpec {
+            dirs: default_runbook_dirs(),
+            webhook: None,
+            time_scale: 1.0,
+            trusted_owners: Vec::new(),
+        }
     }
 }

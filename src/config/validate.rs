@@ -26,6 +26,7 @@ const ROOT_KEYS: &[&str] = &[
     "priority",
     "escalation",
     "runbooks",
+    "audit",
 ];
 const SOURCE_KEYS: &[&str] = &[
     "name",
@@ -36,6 +37,7 @@ const SOURCE_KEYS: &[&str] = &[
     "bearer_token_env",
     "basic_auth",
     "headers",
+    "secret_headers",
     "ca_file",
 ];
 const HEALTH_KEYS: &[&str] = &[
@@ -143,7 +145,8 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
     }
     if let Some((t, span)) = table(d, root, "runbooks") {
         let tbl = Tbl { t, what: "[runbooks]", span: &span };
-        known_keys(d, tbl, &["dirs", "webhook", "time_scale"]);
+        known_keys(d, tbl, &["dirs", "webhook", "time_scale", "trusted_owners"]);
+        string_list(d, tbl, "trusted_owners");
         if let Some((x, span)) = number(d, tbl, "time_scale")
             && !(x.is_finite() && (0.01..=1000.0).contains(&x))
         {
@@ -159,6 +162,11 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
         if let Some((url, span)) = string(d, tbl, "webhook", false) {
             check_url(d, &url, &span, "webhook");
         }
+    }
+    if let Some((t, span)) = table(d, root, "audit") {
+        let tbl = Tbl { t, what: "[audit]", span: &span };
+        known_keys(d, tbl, &["key_file"]);
+        nonempty(d, tbl, "key_file", false);
     }
 }
 
@@ -211,6 +219,7 @@ fn source(d: &mut Diag, tbl: Tbl) -> Option<(String, Span)> {
             d.at(&vspan, format!("the value of header `{k}` is not a valid HTTP header value"));
         }
     }
+    string_list(d, tbl, "secret_headers");
     nonempty(d, tbl, "ca_file", false);
     name
 }

@@ -95,35 +95,30 @@ pub fn runbook(s: &ScreenArgs, c: RunbookCmd) -> anyhow::Result<i32> {
     }
 }
 
-pub fn audit(_s: &ScreenArgs, c: AuditCmd) -> anyhow::Result<i32> {
+pub fn audit(s: &ScreenArgs, c: AuditCmd) -> anyhow::Result<i32> {
     let AuditCmd::Verify { file } = c;
-    let files = match file {
-        Some(f) => vec![f],
+    config(s)?; // sets the [audit] key, when there is one
+    let report = match file {
+        Some(f) => {
+            let state = super::audit::state_dir_of(&f).unwrap_or_else(crate::util::paths::state_dir);
+            super::audit::verify(&state, Some(vec![f]))
+        }
+        // The state dir, and the demo's beside it when a demo has run.
         None => {
-            let mut all = Vec::new();
-            let dirs = super::runs::state_dirs();
-            for (dir, _) in &dirs {
-                all.extend(journal::list_journals(dir).with_context(|| dir.display().to_string())?);
-            }
-            if all.is_empty() {
-                let shown: Vec<String> =
-                    dirs.iter().map(|(d, _)| journal::runs_dir(d).display().to_string()).collect();
-                println!("no journals in {}", shown.join(" or "));
+            let mut all = super::audit::Report::default();
+            for (dir, demo) in super::runs::state_dirs() {
+                if demo && !dir.is_dir() {
+                    continue;
+                }
+                let r = super::audit::verify(&dir, None);
+                all.text.push_str(&r.text);
+                all.findings += r.findings;
             }
             all
         }
     };
-    let mut bad = 0;
-    for f in &files {
-        match journal::verify_file(f) {
-            Ok(n) => println!("{}: ok, {n} records, chain intact", f.display()),
-            Err(e) => {
-                bad += 1;
-                println!("{}:{}: BAD: {}", f.display(), e.line, e.reason);
-            }
-        }
-    }
-    Ok(if bad == 0 { 0 } else { 1 })
+    crate::util::out::emit(&report.text)?;
+    Ok(if report.findings == 0 { 0 } else { 1 })
 }
 
 /// The config if one exists (an explicit `--config` must load).
@@ -144,11 +139,13 @@ macro_rules! outln {
     }};
 }
 
-/// Prints `text`; a closed stdout (`| head`) is not an error.
+/// Prints `text`; a closed stdout (`| head`) exits quietly (status 0), any other write
+/// error exits 1 with one line (`util::out`).
 fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    // Runbook text (front matter, headings, prose) is outside text: inert on the terminal.
+    if let Err(e) = crate::util::out::emit(&crate::util::text::sanitize_lines(text)) {
+        crate::util::out::exit_on(&e)
+    }
 }
 
 fn list(s: &ScreenArgs) -> anyhow::Result<i32> {
@@ -313,7 +310,7 @@ fn run(s: &ScreenArgs, a: RunArgs) -> anyhow::Result<i32> {
     let state = crate::util::paths::state_dir();
     let journal =
         Journal::create(&state, &run_id, op.who.clone(), &rb.path, &rb.file_hash).map_err(|e| e.to_string());
-    println!("run {run_id}: {} ({})", rb.title, rb.path.display());
+    println!("run {run_id}: {} ({})", crate::util::text::sanitize(&rb.title), rb.path.display());
     match &journal {
         Ok(j) => println!("journal {}", j.path().display()),
         Err(e) => println!("WARNING: journal cannot be written ({e}): destructive steps will refuse to run"),
@@ -354,7 +351,7 @@ fn drive(
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let outcome = rt.block_on(async {
         let (runtime, events) = Runtime::new(journal, prom(cfg), cfg.runbooks.webhook.as_deref());
-        let mut out = std::io::stdout();
+        let mut out = crate::util::out::Sanitizing::new(std::io::stdout());
         let po = super::plain::PlainOptions::detect();
         super::plain::drive(m, fx, runtime, events, super::plain::stdin_lines(), &mut out, po).await
     });
@@ -398,7 +395,11 @@ fn resume(s: &ScreenArgs, run_id: &str) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    println!("run {run_id}: resuming {} ({})", m.runbook().title, m.runbook().path.display());
+    println!(
+        "run {run_id}: resuming {} ({})",
+        crate::util::text::sanitize(&m.runbook().title),
+        m.runbook().path.display()
+    );
     println!("journal {}", path.display());
     if m.options().drill {
         println!("{}", drill_banner());

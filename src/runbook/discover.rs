@@ -1,9 +1,9 @@
 //! Finding runbooks: `runbooks/**/*.md` plus the config's `runbooks.dirs`, and resolving a
 //! `NAME` (file stem or title) or a `PATH` to one file.
 //!
-//! Contract: a runbook file, or any folder from its runbook root down to it, that is
-//! writable by group or others is refused (whoever can write it could run commands as the
-//! operator). Files whose stem is all upper case (`README.md`, `QUERIES.md`) are
+//! Contract: a runbook file, or any folder above it up to `/`, that is writable by group
+//! or others is refused (whoever can write it could run commands as the operator), and so
+//! is one owned by another user; symlinks are resolved (`runbook::trust`). Files whose stem is all upper case (`README.md`, `QUERIES.md`) are
 //! documentation, not runbooks. Missing folders are skipped.
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,10 @@ pub enum DiscoverError {
         path.display()
     )]
     Unsafe { path: PathBuf, mode: u32 },
+    /// A folder above it is writable by others, or it (or a folder above) belongs to
+    /// another user (see `runbook::trust`).
+    #[error("{0}")]
+    Untrusted(super::trust::Untrusted),
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -38,7 +42,9 @@ pub fn runbook_dirs(spec: &RunbooksSpec) -> Vec<PathBuf> {
     dirs
 }
 
-/// Refuses `path` when group or others may write it.
+/// Refuses `path` when group or others may write it, or a folder above it up to `/`, or
+/// when it or one of those folders belongs to another user (symlinks resolved; the rule is
+/// `runbook::trust::check`).
 pub fn check_permissions(path: &Path) -> Result<(), DiscoverError> {
     let meta =
         std::fs::metadata(path).map_err(|source| DiscoverError::Io { path: path.to_path_buf(), source })?;
@@ -46,7 +52,10 @@ pub fn check_permissions(path: &Path) -> Result<(), DiscoverError> {
     if mode & 0o022 != 0 {
         return Err(DiscoverError::Unsafe { path: path.to_path_buf(), mode });
     }
-    Ok(())
+    super::trust::check(path).map_err(|e| match e {
+        super::trust::Untrusted::Writable { path, mode } => DiscoverError::Unsafe { path, mode },
+        other => DiscoverError::Untrusted(other),
+    })
 }
 
 fn is_doc(path: &Path) -> bool {

@@ -136,6 +136,8 @@ pub struct Journal {
     file_hash: String,
     seq: u64,
     prev: String,
+    /// SHA-256 of the first line, once there is one (anchored in the run index).
+    first: Option<String>,
 }
 
 pub fn runs_dir(state_dir: &Path) -> PathBuf {
@@ -174,6 +176,7 @@ impl Journal {
             file_hash: file_hash.to_string(),
             seq: 0,
             prev: GENESIS.to_string(),
+            first: None,
         })
     }
 
@@ -190,6 +193,7 @@ impl Journal {
         let text = std::fs::read_to_string(path)
             .map_err(|source| JournalError::Io { path: path.to_path_buf(), source })?;
         let last_line = text.lines().rfind(|l| !l.is_empty()).unwrap_or_default();
+        let first_line = text.lines().next().unwrap_or_default();
         let j = Journal {
             path: path.to_path_buf(),
             file,
@@ -199,6 +203,7 @@ impl Journal {
             file_hash: first.file_hash.clone(),
             seq: records.len() as u64,
             prev: sha256_hex(last_line.as_bytes()),
+            first: Some(sha256_hex(first_line.as_bytes())),
         };
         Ok((j, records))
     }
@@ -233,8 +238,22 @@ impl Journal {
             }
             return Err(io(e));
         }
+        // Anchor the new head in the run index before the caller may act on it; if that
+        // fails, take the line back so that journal and index agree.
+        let hash = sha256_hex(line.as_bytes());
+        let first = self.first.clone().unwrap_or_else(|| hash.clone());
+        if let Some(state_dir) = self.path.parent().and_then(Path::parent)
+            && let Err(e) = super::run_index::record(state_dir, &self.run_id, self.seq + 1, &first, &hash)
+        {
+            if let Some(len) = before {
+                let _ = self.file.set_len(len);
+                let _ = self.file.sync_data();
+            }
+            return Err(JournalError::Io { path: super::run_index::index_path(state_dir), source: e });
+        }
+        self.first = Some(first);
         self.seq += 1;
-        self.prev = sha256_hex(line.as_bytes());
+        self.prev = hash;
         Ok(record)
     }
 }

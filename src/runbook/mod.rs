@@ -1,5 +1,6 @@
 //! Runbooks: Markdown files run step by step (DESIGN.md section 4).
 //! `types` is the parsed form every other part works on.
+pub mod audit;
 pub mod classify;
 pub mod cli;
 pub mod discover;
@@ -14,8 +15,10 @@ pub mod placeholder;
 pub mod plain;
 pub mod prompt;
 pub mod report;
+pub mod run_index;
 pub mod runs;
 pub mod transcript;
+pub mod trust;
 pub mod types;
 pub mod verify;
 pub mod webhook;

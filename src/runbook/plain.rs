@@ -116,6 +116,8 @@ pub async fn drive(
     // continues it.
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    // SIGQUIT (Ctrl-\) is handled like SIGTERM: never a core dump with the block left running.
+    let mut quit = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::quit()).ok();
     let mut hangup: Option<&'static str> = None;
     let done = rt.perform(&mut m, initial);
     show(&m, &done, out, &mut outcome);
@@ -199,7 +201,7 @@ pub async fn drive(
                     Some(Input::Abort("end of input (stdin closed)".into()))
                 }
             },
-            why = hangup_or_terminate(&mut hup, &mut term), if hangup.is_none() => {
+            why = hangup_or_terminate(&mut hup, &mut term, &mut quit), if hangup.is_none() => {
                 hangup = Some(why);
                 if waiting_for_operator {
                     None
@@ -232,6 +234,7 @@ pub async fn drive(
 async fn hangup_or_terminate(
     hup: &mut Option<tokio::signal::unix::Signal>,
     term: &mut Option<tokio::signal::unix::Signal>,
+    quit: &mut Option<tokio::signal::unix::Signal>,
 ) -> &'static str {
     async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
         match s {
@@ -246,6 +249,7 @@ async fn hangup_or_terminate(
     tokio::select! {
         () = recv(hup) => "hangup (SIGHUP)",
         () = recv(term) => "terminated (SIGTERM)",
+        () = recv(quit) => "quit (SIGQUIT)",
     }
 }
 

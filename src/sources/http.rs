@@ -137,8 +137,17 @@ impl HttpClient {
         let connect_timeout = connect_timeout_for(timeout);
         let auth = resolve_auth(spec)?;
 
+        // A source that sends nothing of its own (no credentials, no headers, no userinfo)
+        // may follow a redirect anywhere (public status pages move); any other only within
+        // its origin.
+        let carries_secrets = !matches!(auth, Auth::None)
+            || !spec.headers.is_empty()
+            || !base.username().is_empty()
+            || base.password().is_some();
         let mut headers = reqwest::header::HeaderMap::new();
         let header_values = spec.headers.values().map(|v| Secret(v.clone())).collect();
+        crate::config::secrets::register_source(spec);
+        register_auth(&auth);
         for (k, v) in &spec.headers {
             let name = reqwest::header::HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| SourceError::Other(format!("headers: `{k}` is not a valid header name")))?;
@@ -153,6 +162,7 @@ impl HttpClient {
             .connect_timeout(connect_timeout)
             .timeout(timeout)
             .default_headers(headers)
+            .redirect(redirect_policy(carries_secrets))
             .user_agent(concat!("opsdeck/", env!("CARGO_PKG_VERSION")));
         let mut ca_file = None;
         if let Some(path) = &spec.ca_file {
@@ -280,11 +290,12 @@ impl HttpClient {
             }
             bytes.extend_from_slice(&chunk);
         }
+        // Any body may end up on screen (a 200 whose JSON error or labels echo our
+        // credentials): scrub every one, whatever the status.
         if !(200..300).contains(&status) {
-            // Error bodies end up in messages; a server echoing our credentials must not
-            // put them on screen.
             bytes = self.scrub(bytes);
         }
+        bytes = crate::util::scrub::scrub_bytes(bytes);
         Ok(Body { status, content_type, bytes })
     }
 
@@ -325,6 +336,11 @@ impl HttpClient {
     fn map_error(&self, e: reqwest::Error) -> SourceError {
         let e = e.without_url();
         let chain = error_chain(&e);
+        if let Some(i) = chain.find(OTHER_ORIGIN) {
+            let rest = &chain[i..];
+            let end = rest.find(')').map_or(rest.len(), |j| j + 1);
+            return SourceError::Other(rest[..end].to_string());
+        }
         if e.is_timeout() || chain.contains("timed out") || chain.contains("deadline has elapsed") {
             let d = if e.is_connect() { self.connect_timeout } else { self.timeout };
             return SourceError::Timeout(d);
@@ -337,6 +353,9 @@ impl HttpClient {
             || chain.contains("Name or service not known")
         {
             return SourceError::Dns(self.base.host_str().unwrap_or("").to_string());
+        }
+        if let Some(why) = tls_cause(&chain) {
+            return SourceError::Tls(why.to_string());
         }
         if chain.contains("UnknownIssuer")
             || chain.contains("unknown issuer")
@@ -373,6 +392,55 @@ impl HttpClient {
             ));
         }
         SourceError::Other(last_cause(&e))
+    }
+}
+
+/// A certificate failure other than an unknown issuer, named by its cause (the CA file,
+/// if any, is not at fault for these).
+fn tls_cause(chain: &str) -> Option<&'static str> {
+    if chain.contains("NotValidForName") || chain.contains("not valid for name") {
+        Some("server certificate is not valid for this host name (hostname mismatch)")
+    } else if chain.contains("Expired") || chain.contains("expired") {
+        Some("server certificate has expired")
+    } else if chain.contains("NotValidYet") {
+        Some("server certificate is not valid yet")
+    } else if chain.contains("InvalidPurpose") || chain.contains("purpose") {
+        Some("server certificate is not valid for server use (extended key usage)")
+    } else if chain.contains("Revoked") {
+        Some("server certificate was revoked")
+    } else {
+        None
+    }
+}
+
+const OTHER_ORIGIN: &str = "redirected to another origin";
+
+/// Redirects are followed (up to 10); for a source with credentials or configured headers
+/// only within the origin (scheme, host, port) of the request: they never reach another
+/// server, the request fails with `redirected to another origin (URL)` instead.
+fn redirect_policy(same_origin_only: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let origin = |u: &reqwest::Url| {
+            (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default())
+        };
+        let first = attempt.previous().first().map(origin);
+        if same_origin_only && first.is_some_and(|f| f != origin(attempt.url())) {
+            let to = redact_url(attempt.url());
+            return attempt.error(format!("{OTHER_ORIGIN} ({to})"));
+        }
+        if attempt.previous().len() > 10 {
+            return attempt.error("too many redirects");
+        }
+        attempt.follow()
+    })
+}
+
+/// Registers the credentials of `auth` with the process-wide scrubber.
+fn register_auth(auth: &Auth) {
+    match auth {
+        Auth::None => {}
+        Auth::Bearer(t) => crate::util::scrub::register(t.expose()),
+        Auth::Basic { username, password } => crate::util::scrub::register_basic(username, password.expose()),
     }
 }
 

@@ -203,7 +203,7 @@ pub fn parse_buildinfo(body: &Body) -> Result<BuildInfo, SourceError> {
     match (env.status.as_str(), env.data) {
         ("success", Some(d)) => Ok(d),
         _ => Err(SourceError::Http {
-            status: if body.is_success() { 500 } else { body.status },
+            status: body.status,
             detail: format!(
                 "{}: {}",
                 env.error_type.unwrap_or_else(|| "error".into()),
@@ -298,7 +298,7 @@ fn decode(body: &Body) -> Result<QueryResponse, Failure> {
     if env.status != "success" {
         let et = env.error_type.unwrap_or_else(|| "error".into());
         let msg = env.error.unwrap_or_default();
-        let status = if body.is_success() { 500 } else { body.status };
+        let status = body.status;
         return Err(Failure::Api(SourceError::Http { status, detail: format!("{et}: {msg}") }));
     }
     let Some(data) = env.data else {

@@ -9,9 +9,17 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     if text.is_empty() {
         return Err("empty duration".into());
     }
-    humantime::parse_duration(text)
-        .map_err(|e| format!("bad duration `{text}`: {e} (expected e.g. 5s, 2m, 1h30m)"))
+    let d = humantime::parse_duration(text)
+        .map_err(|e| format!("bad duration `{text}`: {e} (expected e.g. 5s, 2m, 1h30m)"))?;
+    if d > MAX {
+        return Err(format!("duration `{text}` is too long: at most 365d"));
+    }
+    Ok(d)
 }
+
+/// The longest duration any setting takes (a year): beyond it, time arithmetic on
+/// instants and dates could overflow, and no poll, timeout or SLA means it.
+pub const MAX: Duration = Duration::from_secs(365 * 86_400);
 
 /// Serde adapter: a duration field written as a string.
 pub mod serde_str {
@@ -76,6 +84,9 @@ mod tests {
         assert!(parse("5").is_err());
         assert!(parse("fast").is_err());
         assert!(parse("").is_err());
+        assert!(parse("18446744073709551615s").unwrap_err().contains("at most 365d"));
+        assert!(parse("366d").is_err());
+        assert_eq!(parse("365d").unwrap(), MAX);
     }
 
     #[test]

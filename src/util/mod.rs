@@ -1,5 +1,7 @@
 //! Small helpers shared by every layer: durations in config syntax, ages for display.
 pub mod duration;
 pub mod memory;
+pub mod out;
 pub mod paths;
+pub mod scrub;
 pub mod text;

@@ -64,7 +64,15 @@ enum State {
 /// The text with every terminal escape sequence removed and every other control character
 /// and bidi override made visible and inert (see the module contract). Borrowed when the
 /// text had nothing to change.
+/// Registered secrets (`util::scrub`) are masked as `***` in the result as well.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
+    match sanitize_controls(s) {
+        Cow::Borrowed(b) => super::scrub::scrub(b),
+        Cow::Owned(o) => Cow::Owned(super::scrub::scrub(&o).into_owned()),
+    }
+}
+
+fn sanitize_controls(s: &str) -> Cow<'_, str> {
     if !s.chars().any(needs_work) {
         return Cow::Borrowed(s);
     }
@@ -179,7 +187,7 @@ pub fn truncate_width(s: &str, max_cols: usize) -> Cow<'_, str> {
 /// annotations, an exported timeline).
 pub fn sanitize_lines(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c != '\n' && needs_work(c)) {
-        return Cow::Borrowed(s);
+        return super::scrub::scrub(s);
     }
     let mut out = String::with_capacity(s.len());
     for (i, line) in s.split('\n').enumerate() {

@@ -38,7 +38,7 @@ fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).map(|s| !s.contains(") Z ")).unwrap_or(false)
 }
 
-fn signal_mid_step(sig: Signal) {
+pub fn signal_mid_step(sig: Signal) {
     let ws = Ws::new("");
     ws.write_runbook("hang", RUNBOOK);
     let mut child = ws

@@ -79,7 +79,7 @@ fn private_dir(p: &Path) {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Leave {
+pub enum Leave {
     /// This signal to opsdeck only, as a supervisor (or `kill`) sends it.
     Signal(Signal),
     /// The terminal hangs up: the kernel sends SIGHUP to opsdeck (the session's controlling
@@ -96,7 +96,7 @@ impl std::fmt::Display for Leave {
     }
 }
 
-fn leave_mid_step(sig: Leave) {
+pub fn leave_mid_step(sig: Leave) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     private_dir(root);
