@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use super::parse::parse_str;
+use super::parse::parse_str_all;
 use super::types::{Runbook, Safety};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,8 +92,10 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
 
 /// Lints runbook text (`path` names it).
 pub fn lint_text(text: &str, path: &Path) -> Vec<Diagnostic> {
-    match parse_str(text, path) {
-        Err(e) => vec![diag(path, e.line, e.column, Severity::Error, e.message)],
+    match parse_str_all(text, path) {
+        Err(errs) => {
+            errs.into_iter().map(|e| diag(path, e.line, e.column, Severity::Error, e.message)).collect()
+        }
         Ok(rb) => lint_runbook(&rb, text),
     }
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod classify;
 pub mod cli;
+pub mod command_names;
 pub mod discover;
 pub mod driver;
 pub mod exec;

@@ -140,3 +140,15 @@ fn an_unclosed_fence_that_swallows_a_step_fails_check_with_its_line() {
         "{text}"
     );
 }
+
+#[test]
+fn check_reports_every_error_of_a_file_in_one_pass() {
+    let md = "## A\n```sh {bogus}\nls\n```\n## B\n```sh {timeout=soon}\nls\n```\n## C\n```promql {verify for=never}\nup\n```\n";
+    let d = lint_text(md, Path::new("x.md"));
+    let errs: Vec<String> =
+        d.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect();
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    assert!(errs[0].starts_with("x.md:2:"), "{}", errs[0]);
+    assert!(errs[1].starts_with("x.md:6:"), "{}", errs[1]);
+    assert!(errs[2].starts_with("x.md:10:"), "{}", errs[2]);
+}
