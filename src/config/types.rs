@@ -36,6 +36,10 @@ pub struct Config {
     pub escalation: EscalationSpec,
     #[serde(default)]
     pub runbooks: RunbooksSpec,
+    /// Refuse every mutating command (incident, silence, runbook run outside `--drill`),
+    /// like `--readonly`.
+    #[serde(default)]
+    pub readonly: bool,
 }
 
 fn default_environment() -> String {
@@ -93,6 +97,10 @@ pub struct SourceSpec {
     pub headers: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
+    /// Alertmanagers of one HA cluster share a name here (else their `/api/v2/status`
+    /// peers tell): a silence is posted once per cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 impl SourceSpec {
@@ -242,6 +250,11 @@ pub struct EscalationSpec {
     /// Resolution targets per severity; default P0 1h, P1 4h, P2 24h, P3 none.
     #[serde(default)]
     pub targets: TargetsSpec,
+    /// The correlation key: labels an alert must share with an incident to join it. Each
+    /// entry is a label or alternatives (`service|job`: the first present); default
+    /// `["alertname", "service|job"]`. An `incident` label always wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlate: Option<Vec<String>>,
 }
 
 /// A response phase that starts `after` the detection time.

@@ -26,6 +26,7 @@ const ROOT_KEYS: &[&str] = &[
     "priority",
     "escalation",
     "runbooks",
+    "readonly",
 ];
 const SOURCE_KEYS: &[&str] = &[
     "name",
@@ -37,6 +38,7 @@ const SOURCE_KEYS: &[&str] = &[
     "basic_auth",
     "headers",
     "ca_file",
+    "cluster",
 ];
 const HEALTH_KEYS: &[&str] = &[
     "service",
@@ -55,7 +57,7 @@ const HEALTH_QUERIES: &[&str] = &["availability", "latency_p99", "error_rate", "
 const COMMUNITY_KEYS: &[&str] = &["name", "query", "unit", "source", "week_over_week"];
 const MODERATION_KEYS: &[&str] = &["source", "depth", "inflow", "throughput", "oldest_age", "sla"];
 const PRIORITY_KEYS: &[&str] = &["label", "severity_label", "map", "default"];
-const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets"];
+const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets", "correlate"];
 const PRESETS: &[&str] = &["matrix", "tiers"];
 
 /// A pane's use of a source, checked once every source is known.
@@ -78,6 +80,7 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
     known_keys(d, root, ROOT_KEYS);
     string(d, root, "environment", false);
     string(d, root, "theme", false);
+    boolean(d, root, "readonly");
     if let Some((t, span)) = table(d, root, "defaults") {
         let tbl = Tbl { t, what: "[defaults]", span: &span };
         known_keys(d, tbl, &["poll", "timeout"]);
@@ -207,6 +210,7 @@ fn source(d: &mut Diag, tbl: Tbl) -> Option<(String, Span)> {
         }
     }
     nonempty(d, tbl, "ca_file", false);
+    nonempty(d, tbl, "cluster", false);
     name
 }
 
@@ -398,6 +402,13 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
     }
     ordered_steps(d, tbl, "tiers", "an escalation tier");
     ordered_steps(d, tbl, "phases", "a response phase");
+    if let Some(list) = string_list(d, tbl, "correlate") {
+        for (label, span) in list {
+            if label.split('|').any(|l| l.trim().is_empty()) {
+                d.at(&span, "`correlate` entries are label names, or alternatives like \"service|job\"");
+            }
+        }
+    }
     if let Some((t, span)) = table(d, tbl, "targets") {
         let targets = Tbl { t, what: "[escalation.targets]", span: &span };
         known_keys(d, targets, &["P0", "P1", "P2", "P3"]);

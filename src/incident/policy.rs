@@ -38,6 +38,8 @@ pub struct Policy {
     pub phases: Vec<Phase>,
     /// Resolution target by severity (index 0 = P0); None: no target.
     pub targets: [Option<Duration>; 4],
+    /// The correlation key (see `correlate`): per entry, alternative label names.
+    pub correlate: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -99,7 +101,15 @@ impl Policy {
         let t = &spec.targets;
         let nonzero = |d: Option<Duration>| d.filter(|d| !d.is_zero());
         let targets = [nonzero(t.p0), nonzero(t.p1), nonzero(t.p2), nonzero(t.p3)];
-        Ok(Policy { tiers, phases, targets })
+        let correlate = match &spec.correlate {
+            Some(list) => list
+                .iter()
+                .map(|e| e.split('|').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
+                .filter(|alts: &Vec<String>| !alts.is_empty())
+                .collect(),
+            None => super::correlate::default_key(),
+        };
+        Ok(Policy { tiers, phases, targets, correlate })
     }
 
     /// The index of the tier holding an incident `elapsed` after detection; None before
