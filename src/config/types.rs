@@ -255,6 +255,9 @@ pub struct EscalationSpec {
     /// `["alertname", "service|job"]`. An `incident` label always wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlate: Option<Vec<String>>,
+    /// Clock seconds per real second (the demo sets its `--speed`); default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
 }
 
 /// A response phase that starts `after` the detection time.

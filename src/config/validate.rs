@@ -57,7 +57,7 @@ const HEALTH_QUERIES: &[&str] = &["availability", "latency_p99", "error_rate", "
 const COMMUNITY_KEYS: &[&str] = &["name", "query", "unit", "source", "week_over_week"];
 const MODERATION_KEYS: &[&str] = &["source", "depth", "inflow", "throughput", "oldest_age", "sla"];
 const PRIORITY_KEYS: &[&str] = &["label", "severity_label", "map", "default"];
-const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets", "correlate"];
+const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets", "correlate", "speed"];
 const PRESETS: &[&str] = &["matrix", "tiers"];
 
 /// A pane's use of a source, checked once every source is known.
@@ -402,6 +402,11 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
     }
     ordered_steps(d, tbl, "tiers", "an escalation tier");
     ordered_steps(d, tbl, "phases", "a response phase");
+    if let Some((v, span)) = number(d, tbl, "speed")
+        && !(0.01..=1000.0).contains(&v)
+    {
+        d.at(&span, "`speed` must be between 0.01 and 1000");
+    }
     if let Some(list) = string_list(d, tbl, "correlate") {
         for (label, span) in list {
             if label.split('|').any(|l| l.trim().is_empty()) {

@@ -90,9 +90,9 @@ fn secs(d: Duration) -> i64 {
 pub fn clock_view(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> ClockView {
     let end = inc.resolved.as_ref().map(|r| r.at).unwrap_or(now);
     // Whole seconds: elapsed rounds down, countdowns then read as whole seconds left.
-    let run = Duration::from_secs(elapsed(inc.detected_at, end).as_secs());
+    let run = Duration::from_secs(policy.clock_time(elapsed(inc.detected_at, end)).as_secs());
     let (tier, next_tier) = match &inc.acknowledged {
-        Some(a) => (policy.tier_at(elapsed(inc.detected_at, a.at.min(end))), None),
+        Some(a) => (policy.tier_at(policy.clock_time(elapsed(inc.detected_at, a.at.min(end)))), None),
         None => {
             let tier = policy.tier_at(run);
             let next = if inc.resolved.is_some() {

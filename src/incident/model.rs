@@ -405,11 +405,14 @@ pub fn observe_alerts(book: &mut IncidentBook, alerts: &[AlertView], now: DateTi
 pub fn observe_time(book: &mut IncidentBook, policy: &Policy, now: DateTime<Utc>) -> Vec<Change> {
     let mut changes = Vec::new();
     for inc in book.incidents.iter_mut().filter(|i| i.is_open() && i.acknowledged.is_none()) {
-        let Some(reached) = policy.tier_at(elapsed(inc.detected_at, now)) else { continue };
+        let Some(reached) = policy.tier_at(policy.clock_time(elapsed(inc.detected_at, now))) else {
+            continue;
+        };
         let from = inc.tier.map(|t| t + 1).unwrap_or(0);
         for t in from..=reached {
             let tier = &policy.tiers[t];
-            let at = inc.detected_at + chrono::Duration::from_std(tier.after).unwrap_or_default();
+            let at = inc.detected_at
+                + chrono::Duration::from_std(policy.real_time(tier.after)).unwrap_or_default();
             let at = inc.rearmed_at.map_or(at, |r| at.max(r));
             changes.push(inc.push(at, EventKind::Escalated { tier: t, name: tier.name.clone() }));
         }

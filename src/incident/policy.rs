@@ -40,6 +40,9 @@ pub struct Policy {
     pub targets: [Option<Duration>; 4],
     /// The correlation key (see `correlate`): per entry, alternative label names.
     pub correlate: Vec<Vec<String>>,
+    /// Clock seconds per real second: every clock runs this much faster (the demo's
+    /// `--speed`); 1 otherwise.
+    pub speed: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -109,7 +112,19 @@ impl Policy {
                 .collect(),
             None => super::correlate::default_key(),
         };
-        Ok(Policy { tiers, phases, targets, correlate })
+        let speed = spec.speed.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(1.0);
+        Ok(Policy { tiers, phases, targets, correlate, speed })
+    }
+
+    /// Real time since detection as the clocks count it (scaled by `speed`).
+    pub fn clock_time(&self, real: Duration) -> Duration {
+        if self.speed == 1.0 { real } else { real.mul_f64(self.speed) }
+    }
+
+    /// The real time after detection at which the clocks show `clock` (inverse of
+    /// `clock_time`).
+    pub fn real_time(&self, clock: Duration) -> Duration {
+        if self.speed == 1.0 { clock } else { clock.div_f64(self.speed) }
     }
 
     /// The index of the tier holding an incident `elapsed` after detection; None before
