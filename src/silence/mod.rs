@@ -9,8 +9,9 @@
 //!   server). One that does not answer is a cluster of its own.
 //! - A silence is created once per cluster, at its first member that accepts it; a member's
 //!   failure moves on to the next member and is reported.
-//! - Lists show each silence once (by id), with the cluster members that returned it and
-//!   the alerts it silences (from the alerts' `silencedBy`).
+//! - Lists ask one member per cluster (failing over) and show each silence once (by id),
+//!   with its cluster, the member that returned it and the alerts it silences (from the
+//!   alerts' `silencedBy`).
 //! - Every silence created, expired or extended is recorded in the timeline of each open
 //!   incident holding an alert it silences (created), or naming it (expired, extended).
 pub mod cli;
@@ -76,7 +77,7 @@ pub struct SilenceRow {
     /// `1h12m` until the end (or until the start, when pending); `expired` when over.
     pub ends_in: String,
     pub cluster: String,
-    /// The members that returned it.
+    /// The member(s) that returned it (one per cluster asked).
     pub sources: Vec<String>,
     /// The alerts it silences now: `alertname` with the fingerprint.
     pub alerts: Vec<SilencedAlert>,

@@ -30,6 +30,7 @@ mod incident_alertmanager;
 mod incident_cli;
 mod incident_clock_pane;
 mod incident_transitions;
+mod incident_trust;
 mod journal_tamper;
 mod reliability_disk;
 mod reliability_escapes;
