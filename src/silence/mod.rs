@@ -18,7 +18,6 @@ pub mod cli;
 pub mod ops;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use crate::config::{Config, SourceSpec};
 use crate::domain::Silence;
@@ -61,33 +60,7 @@ pub fn group(specs: Vec<(SourceSpec, Option<String>)>) -> Vec<Cluster> {
     out.into_iter().map(|(_, c)| c).collect()
 }
 
-/// One silence as listed: the silence, where it was seen and what it silences.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SilenceRow {
-    pub id: String,
-    /// `active`, `pending`, `expired`.
-    pub state: String,
-    /// The matchers as text (`alertname="DiskFull", instance=~"db-.*"`).
-    pub matchers_text: String,
-    pub matchers: Vec<crate::domain::Matcher>,
-    pub created_by: String,
-    pub comment: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    /// `1h12m` until the end (or until the start, when pending); `expired` when over.
-    pub ends_in: String,
-    pub cluster: String,
-    /// The member(s) that returned it (one per cluster asked).
-    pub sources: Vec<String>,
-    /// The alerts it silences now: `alertname` with the fingerprint.
-    pub alerts: Vec<SilencedAlert>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SilencedAlert {
-    pub fingerprint: String,
-    pub alertname: String,
-}
+pub use crate::domain::{SilenceRow, SilencedAlert};
 
 /// `1h12m`, `45s`; for a past time `expired`.
 pub fn ends_in(end: DateTime<Utc>, now: DateTime<Utc>) -> String {

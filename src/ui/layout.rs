@@ -87,7 +87,7 @@ pub fn pane_at(m: &Model, width: u16, height: u16, x: u16, y: u16) -> Option<Pan
     if let Some(tabs) = l.tabs
         && tabs.contains(pos)
     {
-        return super::tabs::tab_at(tabs, x);
+        return super::tabs::tab_at(tabs, x, m);
     }
     l.panes.iter().find(|(_, r)| r.contains(pos)).map(|(p, _)| *p)
 }
