@@ -38,8 +38,8 @@ pub fn looks_like_matcher(text: &str) -> bool {
         return true;
     }
     let name_len = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(t.len());
-    name_len > 0 && (t[name_len..].starts_with('=') || t[name_len..].starts_with("!="))
-        || name_len > 0 && t[name_len..].starts_with("!~")
+    let op = &t[name_len..];
+    name_len > 0 && (op.starts_with('=') || op.starts_with("!=") || op.starts_with("!~"))
 }
 
 fn parse_one(s: &str) -> Result<(Matcher, &str), String> {

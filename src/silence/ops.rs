@@ -173,7 +173,7 @@ pub async fn list_in(
         for s in silences.iter().filter(|s| all || s.state != "expired") {
             let caught: Vec<SilencedAlert> = alerts
                 .iter()
-                .filter(|a| a.silenced_by.iter().any(|id| *id == s.id))
+                .filter(|a| a.silenced_by.contains(&s.id))
                 .map(|a| SilencedAlert {
                     fingerprint: a.fingerprint.clone(),
                     alertname: a.name().to_string(),
