@@ -21,8 +21,9 @@ pub struct ScreenArgs {
     /// Wall-screen mode: read-only, big clock, no key hints but `q`.
     #[arg(long)]
     pub wall: bool,
-    /// Read-only: no runbook runs, no silences, no incident changes.
-    #[arg(long)]
+    /// Read-only: no runbook runs (but drills), no silences, no incident changes, on the
+    /// screen and on the command line (also `readonly = true` in the config).
+    #[arg(long, global = true)]
     pub readonly: bool,
     /// Theme name (a file in themes/): dark, light, high-contrast, colorblind.
     #[arg(long)]
@@ -49,6 +50,9 @@ pub enum Command {
     /// Incidents: declare, ack, resolve, note, list, export.
     #[command(subcommand)]
     Incident(crate::incident::cli::IncidentCmd),
+    /// Silences in every Alertmanager: add, list, expire, extend.
+    #[command(subcommand)]
+    Silence(crate::silence::cli::SilenceCmd),
     /// The embedded simulator and the command center pointed at it.
     Demo(crate::demo::cli::DemoArgs),
     /// Render one frame headless to .svg or .txt.
@@ -57,6 +61,10 @@ pub enum Command {
 
 /// Runs the command line; returns the process exit status.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    if let Some(why) = readonly_refusal(&cli) {
+        eprintln!("opsdeck: {why}");
+        return Ok(2);
+    }
     match cli.command {
         None => crate::app::cli::run_screen(&cli.screen),
         Some(Command::Init(a)) => crate::config::cli::init(&cli.screen, &a),
@@ -65,7 +73,41 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Runbook(c)) => crate::runbook::cli::runbook(&cli.screen, c),
         Some(Command::Audit(c)) => crate::runbook::cli::audit(&cli.screen, c),
         Some(Command::Incident(c)) => crate::incident::cli::incident(&cli.screen, c),
+        Some(Command::Silence(c)) => crate::silence::cli::silence(&cli.screen, c),
         Some(Command::Demo(a)) => crate::demo::cli::demo(&cli.screen, &a),
         Some(Command::Screenshot(a)) => crate::demo::cli::screenshot(&cli.screen, &a),
     }
+}
+
+/// The name of a command that changes state (incidents, silences, a runbook run outside
+/// `--drill`, resuming a run); None for reads.
+pub fn mutating(c: &Command) -> Option<&'static str> {
+    use crate::incident::cli::IncidentCmd as I;
+    use crate::runbook::cli::RunbookCmd as R;
+    match c {
+        Command::Incident(I::Declare { .. }) => Some("incident declare"),
+        Command::Incident(I::Ack { .. }) => Some("incident ack"),
+        Command::Incident(I::Resolve { .. }) => Some("incident resolve"),
+        Command::Incident(I::Note { .. }) => Some("incident note"),
+        Command::Silence(s) if s.mutates() => Some("silence"),
+        Command::Runbook(R::Run(a)) if !a.drill => Some("runbook run (without --drill)"),
+        Command::Runbook(R::Resume { .. }) => Some("runbook resume"),
+        _ => None,
+    }
+}
+
+/// Why the command is refused in read-only mode (`--readonly`, or `readonly = true` in the
+/// config in effect); None when it may run.
+pub fn readonly_refusal(cli: &Cli) -> Option<String> {
+    let what = mutating(cli.command.as_ref()?)?;
+    let why = if cli.screen.readonly {
+        "--readonly".to_string()
+    } else {
+        let path = crate::config::resolve_path(cli.screen.config.as_deref());
+        match crate::config::load_file(&path) {
+            Ok(c) if c.readonly => format!("readonly = true in {}", path.display()),
+            _ => return None,
+        }
+    };
+    Some(format!("read-only mode ({why}): `{what}` changes state and is refused"))
 }

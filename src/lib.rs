@@ -8,6 +8,7 @@ pub mod domain;
 pub mod incident;
 pub mod model;
 pub mod runbook;
+pub mod silence;
 pub mod snapshot;
 pub mod sources;
 pub mod ui;

@@ -120,12 +120,12 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
     }
 }
 
-/// Brings the shared incident book up to date with this round's alerts (auto-open on
-/// P0/P1, escalations due) and fills `incidents` with the open ones. Alerts are only
-/// observed when every Alertmanager answered: an empty list from a failing one would mark
-/// every alert resolved. Store problems are reported on stderr and leave the list empty.
+/// Fills `incidents` with the open incidents of the shared book, their clocks at `now`.
+/// A read: the book is loaded, never written (the screen, not a snapshot, opens incidents
+/// from alerts and records escalations). Store problems are reported on stderr and leave
+/// the list empty.
 pub fn fill_incidents(cfg: &Config, snap: &mut Snapshot, now: DateTime<Utc>) {
-    use crate::incident::{action, store::Store, summary};
+    use crate::incident::summary;
     let policy = match crate::incident::Policy::from_spec(&cfg.escalation) {
         Ok(p) => p,
         Err(e) => {
@@ -133,13 +133,6 @@ pub fn fill_incidents(cfg: &Config, snap: &mut Snapshot, now: DateTime<Utc>) {
             return;
         }
     };
-    let managers: Vec<&SourceView> =
-        snap.sources.iter().filter(|s| s.kind == SourceKind::Alertmanager).collect();
-    let alerts_usable = !managers.is_empty() && managers.iter().all(|s| s.status == "fresh");
-    let store = Store::from_env();
-    if let Err(e) = action::observe(&store, &policy, alerts_usable.then_some(&snap.alerts[..]), now) {
-        eprintln!("opsdeck snapshot: incidents not updated: {e}");
-    }
     match summary::snapshot_incidents(&policy, now) {
         Ok(list) => snap.incidents = list.iter().filter_map(|i| serde_json::to_value(i).ok()).collect(),
         Err(e) => eprintln!("opsdeck snapshot: incidents not read: {e}"),

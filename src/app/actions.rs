@@ -5,10 +5,8 @@ use tokio::sync::mpsc;
 
 use crate::config::Config;
 use crate::domain::NewSilence;
-use crate::incident::model::IncidentError;
-use crate::incident::{IncidentAction, Policy, Store, action, silence};
+use crate::incident::{IncidentAction, Policy, Store, action};
 use crate::model::Msg;
-use crate::sources::alertmanager::AmClient;
 
 use super::Input;
 
@@ -43,6 +41,14 @@ pub fn spawn_silence(
     });
 }
 
+/// Fetches the silences of every Alertmanager cluster; answers `Msg::Silences`.
+pub fn spawn_list_silences(config: Config, tx: mpsc::Sender<Input>) {
+    tokio::spawn(async move {
+        let (rows, errors) = crate::silence::ops::list(&config, false).await;
+        let _ = tx.send(Input::Msg(Msg::Silences(rows, errors))).await;
+    });
+}
+
 /// Applies one incident action as `who`; the status line's sentence or the error.
 pub fn incident(store: &Store, policy: &Policy, act: &IncidentAction, who: &str) -> Result<String, String> {
     match action::run(store, policy, act, who, chrono::Utc::now()) {
@@ -52,56 +58,30 @@ pub fn incident(store: &Store, policy: &Policy, act: &IncidentAction, who: &str)
     }
 }
 
-/// `POST /api/v2/silences` to each named Alertmanager of `config` (those that reported the
-/// alert), then records the silence in the most recent open incident's timeline (as the
-/// silence's author). Succeeds when at least one Alertmanager accepted it; the text names
-/// the ones that failed.
+/// Creates the silence once per Alertmanager cluster (`silence::ops::create`: failing over
+/// to the next member), and records it in the timeline of each open incident holding an
+/// alert it silences. `sources` (the Alertmanagers that reported the alert) only matter
+/// when none of the config is one of them: then nothing is posted.
 pub async fn silence_and_record(
     config: &Config,
     store: Store,
-    policy: Policy,
+    _policy: Policy,
     s: &NewSilence,
     sources: &[String],
 ) -> Result<String, String> {
-    let mut created = Vec::new();
-    let mut failed = Vec::new();
-    for name in sources {
-        let Some(spec) = config.alertmanager.iter().find(|a| &a.name == name) else {
-            failed.push(format!("{name}: not a configured Alertmanager"));
-            continue;
-        };
-        let result = match AmClient::new(spec, &config.defaults) {
-            Ok(c) => c.create_silence(s).await,
-            Err(e) => Err(e),
-        };
-        match result {
-            Ok(id) => created.push((name.clone(), id)),
-            Err(e) => failed.push(format!("{name}: {e}")),
-        }
+    if !sources.is_empty() && !sources.iter().any(|n| config.alertmanager.iter().any(|a| &a.name == n)) {
+        return Err(format!("silence failed: {}: not a configured Alertmanager", sources.join(", ")));
     }
-    if created.is_empty() {
-        return Err(if failed.is_empty() {
-            "no Alertmanager to silence at".to_string()
-        } else {
-            format!("silence failed: {}", failed.join("; "))
-        });
-    }
-    let ids: Vec<String> = created.iter().map(|(n, id)| format!("{n} {id}")).collect();
+    let done = crate::silence::ops::create(config, &store, s).await?;
+    let ids: Vec<String> = done.ids.iter().map(|(n, id)| format!("{n} {id}")).collect();
     let mut text = format!("silenced until {} UTC ({})", s.ends_at.format("%H:%M"), ids.join(", "));
-    let record = IncidentAction::RecordSilence { id: None, silence: silence::record(s, &created[0].1) };
-    let who = s.created_by.clone();
-    let recorded =
-        tokio::task::spawn_blocking(move || action::run(&store, &policy, &record, &who, chrono::Utc::now()))
-            .await;
-    match recorded {
-        Ok(Ok(Ok(out))) => text.push_str(&format!("; recorded in INC-{}", out.id)),
-        Ok(Ok(Err(IncidentError::NoneOpen))) => text.push_str("; no open incident to record it in"),
-        Ok(Ok(Err(e))) => text.push_str(&format!("; not recorded: {e}")),
-        Ok(Err(e)) => text.push_str(&format!("; not recorded: {e}")),
-        Err(e) => text.push_str(&format!("; not recorded: {e}")),
+    if done.recorded.is_empty() {
+        text.push_str("; no open incident holds its alerts");
+    } else {
+        text.push_str(&crate::silence::ops::recorded_text(&done.recorded));
     }
-    if !failed.is_empty() {
-        text.push_str(&format!("; failed at {}", failed.join("; ")));
+    if !done.failed.is_empty() {
+        text.push_str(&format!("; failed at {}", done.failed.join("; ")));
     }
     Ok(text)
 }

@@ -36,7 +36,7 @@ pub fn run_screen(s: &ScreenArgs) -> anyhow::Result<i32> {
     let opts = RunOptions {
         mode: Mode::Live,
         wall: s.wall,
-        readonly: s.readonly,
+        readonly: s.readonly || cfg.readonly,
         theme: s.theme.clone(),
         wall_rotation: s.rotate,
         keymap,

@@ -203,6 +203,9 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
                         model.actions.who.clone(),
                         effects_tx.clone(),
                     ),
+                    Effect::ListSilences => {
+                        actions::spawn_list_silences(model.config.clone(), effects_tx.clone())
+                    }
                     Effect::Silence { silence, sources } => actions::spawn_silence(
                         model.config.clone(),
                         store.clone(),

@@ -36,6 +36,10 @@ pub struct Config {
     pub escalation: EscalationSpec,
     #[serde(default)]
     pub runbooks: RunbooksSpec,
+    /// Refuse every mutating command (incident, silence, runbook run outside `--drill`),
+    /// like `--readonly`.
+    #[serde(default)]
+    pub readonly: bool,
     #[serde(default)]
     pub audit: AuditSpec,
 }
@@ -108,6 +112,10 @@ pub struct SourceSpec {
     pub secret_headers: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
+    /// Alertmanagers of one HA cluster share a name here (else their `/api/v2/status`
+    /// peers tell): a silence is posted once per cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 impl SourceSpec {
@@ -257,6 +265,14 @@ pub struct EscalationSpec {
     /// Resolution targets per severity; default P0 1h, P1 4h, P2 24h, P3 none.
     #[serde(default)]
     pub targets: TargetsSpec,
+    /// The correlation key: labels an alert must share with an incident to join it. Each
+    /// entry is a label or alternatives (`service|job`: the first present); default
+    /// `["alertname", "service|job"]`. An `incident` label always wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlate: Option<Vec<String>>,
+    /// Clock seconds per real second (the demo sets its `--speed`); default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
 }
 
 /// A response phase that starts `after` the detection time.

@@ -27,6 +27,7 @@ const ROOT_KEYS: &[&str] = &[
     "escalation",
     "runbooks",
     "audit",
+    "readonly",
 ];
 const SOURCE_KEYS: &[&str] = &[
     "name",
@@ -39,6 +40,7 @@ const SOURCE_KEYS: &[&str] = &[
     "headers",
     "secret_headers",
     "ca_file",
+    "cluster",
 ];
 const HEALTH_KEYS: &[&str] = &[
     "service",
@@ -57,7 +59,7 @@ const HEALTH_QUERIES: &[&str] = &["availability", "latency_p99", "error_rate", "
 const COMMUNITY_KEYS: &[&str] = &["name", "query", "unit", "source", "week_over_week"];
 const MODERATION_KEYS: &[&str] = &["source", "depth", "inflow", "throughput", "oldest_age", "sla"];
 const PRIORITY_KEYS: &[&str] = &["label", "severity_label", "map", "default"];
-const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets"];
+const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets", "correlate", "speed"];
 const PRESETS: &[&str] = &["matrix", "tiers"];
 
 /// A pane's use of a source, checked once every source is known.
@@ -80,6 +82,7 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
     known_keys(d, root, ROOT_KEYS);
     string(d, root, "environment", false);
     string(d, root, "theme", false);
+    boolean(d, root, "readonly");
     if let Some((t, span)) = table(d, root, "defaults") {
         let tbl = Tbl { t, what: "[defaults]", span: &span };
         known_keys(d, tbl, &["poll", "timeout"]);
@@ -221,6 +224,7 @@ fn source(d: &mut Diag, tbl: Tbl) -> Option<(String, Span)> {
     }
     string_list(d, tbl, "secret_headers");
     nonempty(d, tbl, "ca_file", false);
+    nonempty(d, tbl, "cluster", false);
     name
 }
 
@@ -412,6 +416,18 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
     }
     ordered_steps(d, tbl, "tiers", "an escalation tier");
     ordered_steps(d, tbl, "phases", "a response phase");
+    if let Some((v, span)) = number(d, tbl, "speed")
+        && !(0.01..=1000.0).contains(&v)
+    {
+        d.at(&span, "`speed` must be between 0.01 and 1000");
+    }
+    if let Some(list) = string_list(d, tbl, "correlate") {
+        for (label, span) in list {
+            if label.split('|').any(|l| l.trim().is_empty()) {
+                d.at(&span, "`correlate` entries are label names, or alternatives like \"service|job\"");
+            }
+        }
+    }
     if let Some((t, span)) = table(d, tbl, "targets") {
         let targets = Tbl { t, what: "[escalation.targets]", span: &span };
         known_keys(d, targets, &["P0", "P1", "P2", "P3"]);

@@ -45,6 +45,10 @@ pub struct DemoArgs {
     /// Poll interval written into the demo config.
     #[arg(long, default_value = "5s", value_parser = crate::util::duration::parse)]
     pub poll: Duration,
+    /// Keep the demo's incidents and journals from the last run (default: a fresh
+    /// `demo/` state directory per run).
+    #[arg(long)]
+    pub keep_state: bool,
 }
 
 #[derive(Debug, Args)]
@@ -117,9 +121,15 @@ fn options(a: &DemoArgs) -> anyhow::Result<SimOptions> {
 }
 
 /// Writes the demo config for `server` into a fresh temporary directory.
-fn write_config(server: &SimServer, poll: Duration, theme: &str) -> anyhow::Result<(tempdir::Dir, PathBuf)> {
+fn write_config(
+    server: &SimServer,
+    poll: Duration,
+    theme: &str,
+    speed: f64,
+) -> anyhow::Result<(tempdir::Dir, PathBuf)> {
     let mut cfg = config::build(&Endpoints::from(server), poll, theme);
-    cfg.runbooks.time_scale = server.shared.with(|sim| sim.options().speed);
+    cfg.escalation.speed = (speed != 1.0).then_some(speed);
+    cfg.runbooks.time_scale = speed;
     let dir = tempdir::Dir::new()?;
     let path = dir.path().join("opsdeck-demo.toml");
     std::fs::write(&path, config::to_toml(&cfg)?).with_context(|| format!("writing {}", path.display()))?;
@@ -159,13 +169,13 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
     if !a.serve_only {
         // Set while the process is still single-threaded (no runtime has started yet):
         // runbooks run from the screen reach the simulator through OPSDECK_SIM_URL, and
-        // demo incidents and journals stay apart from real ones (`<state dir>/demo`).
-        let state = crate::util::paths::state_dir().join("demo");
+        // demo incidents and journals stay apart from real ones, in `<state dir>/demo`,
+        // fresh per run unless --keep-state.
+        let state = super::state::prepare(a.keep_state)?;
+        eprintln!("{}", super::state::describe(&state, a.keep_state));
         unsafe {
             std::env::set_var("OPSDECK_SIM_URL", listeners.sim_url());
-            if std::env::var_os("OPSDECK_STATE_DIR").is_none() {
-                std::env::set_var("OPSDECK_STATE_DIR", &state);
-            }
+            std::env::set_var("OPSDECK_STATE_DIR", &state);
         }
     }
     let rt = runtime()?;
@@ -173,7 +183,7 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
         let _enter = rt.enter();
         server::start_on(listeners, opts, Clock::Wall)?
     };
-    let (dir, path) = write_config(&server, a.poll, theme.as_deref().unwrap_or("dark"))?;
+    let (dir, path) = write_config(&server, a.poll, theme.as_deref().unwrap_or("dark"), a.speed)?;
     if a.serve_only {
         // Handlers first, then the lines a caller waits for: a SIGTERM sent as soon as
         // CONFIG= appears must find them installed.
@@ -196,7 +206,9 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
         drop(dir);
         return Ok(0);
     }
-    let cfg = config::build(&Endpoints::from(&server), a.poll, theme.as_deref().unwrap_or("dark"));
+    let mut cfg = config::build(&Endpoints::from(&server), a.poll, theme.as_deref().unwrap_or("dark"));
+    // The escalation clock runs at the scenario's speed.
+    cfg.escalation.speed = (a.speed != 1.0).then_some(a.speed);
     let run = RunOptions {
         mode: Mode::Demo,
         wall: a.wall || s.wall,

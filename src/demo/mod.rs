@@ -8,3 +8,4 @@ pub mod queries;
 pub mod server;
 pub mod shot;
 pub mod sim;
+pub mod state;

@@ -7,6 +7,7 @@
 mod alert;
 mod duration;
 mod label_set;
+mod matchers;
 mod metrics;
 mod poll;
 mod silence;
@@ -15,6 +16,9 @@ mod status;
 pub use alert::*;
 pub use duration::format_compact;
 pub use label_set::LabelSet;
+pub use matchers::{
+    CompiledMatcher, compile, looks_like_matcher, matcher_text, matchers_text, matches_all, parse_matchers,
+};
 pub use metrics::*;
 pub use poll::*;
 pub use silence::*;

@@ -42,3 +42,31 @@ pub struct Silence {
     /// `active`, `pending`, `expired`.
     pub state: String,
 }
+
+/// One silence as listed: the silence, where it was seen and what it silences.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SilenceRow {
+    pub id: String,
+    /// `active`, `pending`, `expired`.
+    pub state: String,
+    /// The matchers as text (`alertname="DiskFull", instance=~"db-.*"`).
+    pub matchers_text: String,
+    pub matchers: Vec<Matcher>,
+    pub created_by: String,
+    pub comment: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// `1h12m` until the end (or until the start, when pending); `expired` when over.
+    pub ends_in: String,
+    pub cluster: String,
+    /// The member(s) that returned it (one per cluster asked).
+    pub sources: Vec<String>,
+    /// The alerts it silences now: `alertname` with the fingerprint.
+    pub alerts: Vec<SilencedAlert>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SilencedAlert {
+    pub fingerprint: String,
+    pub alertname: String,
+}

@@ -121,7 +121,9 @@ pub fn observe(
     now: DateTime<Utc>,
 ) -> Result<Vec<Change>, StoreError> {
     let r = store.update(|book| {
-        let mut changes = alerts.map(|a| model::observe_alerts(book, a, now)).unwrap_or_default();
+        let mut changes = alerts
+            .map(|a| super::correlate::observe_alerts_with(book, a, &policy.correlate, now))
+            .unwrap_or_default();
         changes.extend(model::observe_time(book, policy, now));
         Ok::<_, std::convert::Infallible>(changes)
     })?;

@@ -90,9 +90,9 @@ fn secs(d: Duration) -> i64 {
 pub fn clock_view(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> ClockView {
     let end = inc.resolved.as_ref().map(|r| r.at).unwrap_or(now);
     // Whole seconds: elapsed rounds down, countdowns then read as whole seconds left.
-    let run = Duration::from_secs(elapsed(inc.detected_at, end).as_secs());
+    let run = Duration::from_secs(policy.clock_time(elapsed(inc.detected_at, end)).as_secs());
     let (tier, next_tier) = match &inc.acknowledged {
-        Some(a) => (policy.tier_at(elapsed(inc.detected_at, a.at.min(end))), None),
+        Some(a) => (policy.tier_at(policy.clock_time(elapsed(inc.detected_at, a.at.min(end)))), None),
         None => {
             let tier = policy.tier_at(run);
             let next = if inc.resolved.is_some() {
@@ -137,7 +137,11 @@ pub fn clock_view(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> ClockV
         elapsed: format_clock(run),
         elapsed_s: run.as_secs(),
         tier,
-        tier_name: policy.tier_name(tier).to_string(),
+        // Acknowledged before the first tier: the one who acknowledged holds it.
+        tier_name: match (tier, &inc.acknowledged) {
+            (None, Some(a)) => a.who.clone(),
+            _ => policy.tier_name(tier).to_string(),
+        },
         next_tier,
         phase: phase.name.clone(),
         target: target.map(format_clock),
@@ -151,12 +155,18 @@ pub fn clock_view(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> ClockV
     }
 }
 
-/// The clocks of all open incidents, the one to show large first: most severe, then the
-/// longest running, then the lowest id.
+/// The clocks of all open incidents, the one to show large first: unacknowledged (still
+/// escalating) before acknowledged, then most severe, then the longest running, then the
+/// lowest id.
 pub fn clock_views(book: &IncidentBook, policy: &Policy, now: DateTime<Utc>) -> Vec<ClockView> {
     let mut open: Vec<&Incident> = book.open().collect();
-    open.sort_by_key(|i| (i.severity, i.detected_at, i.id));
+    open.sort_by_key(|i| urgency(i));
     open.into_iter().map(|i| clock_view(i, policy, now)).collect()
+}
+
+/// The order of open incidents on the clock: unacknowledged first, then severity, then age.
+pub fn urgency(i: &Incident) -> (bool, Severity, DateTime<Utc>, u64) {
+    (i.acknowledged.is_some(), i.severity, i.detected_at, i.id)
 }
 
 #[cfg(test)]

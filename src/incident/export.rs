@@ -36,15 +36,38 @@ fn describe(kind: &EventKind) -> (String, String) {
             format!("Incident opened automatically by alert **{alertname}** ({})", severity.as_str()),
             "opsdeck".into(),
         ),
-        EventKind::AlertFired { fingerprint, alertname, priority, summary } => {
+        EventKind::AlertFired { fingerprint, alertname, priority, summary, refires, last_at } => {
             let tail = if summary.is_empty() { String::new() } else { format!(": {summary}") };
+            let again = match (refires, last_at) {
+                (0, _) => String::new(),
+                (n, Some(t)) => format!("; re-fired {n} times, last at {}", utc(*t)),
+                (n, None) => format!("; re-fired {n} times"),
+            };
             (
-                format!("Alert **{alertname}** fired ({}, `{fingerprint}`){tail}", priority.as_str()),
+                format!("Alert **{alertname}** fired ({}, `{fingerprint}`){tail}{again}", priority.as_str()),
                 "Alertmanager".into(),
             )
         }
-        EventKind::AlertResolved { fingerprint, alertname } => {
-            (format!("Alert **{alertname}** resolved (`{fingerprint}`)"), "Alertmanager".into())
+        EventKind::AlertResolved { fingerprint, alertname, again, last_at } => {
+            let more = match (again, last_at) {
+                (0, _) => String::new(),
+                (n, Some(t)) => format!("; resolved {n} more times, last at {}", utc(*t)),
+                (n, None) => format!("; resolved {n} more times"),
+            };
+            (format!("Alert **{alertname}** resolved (`{fingerprint}`){more}"), "Alertmanager".into())
+        }
+        EventKind::Rearmed { alertname, priority, acknowledged_by, .. } => (
+            format!(
+                "Escalation re-armed: alert **{alertname}** ({}) joined after the acknowledgement by {acknowledged_by}",
+                priority.as_str()
+            ),
+            "opsdeck".into(),
+        ),
+        EventKind::SilenceExpired { who, silence_id } => {
+            (format!("Silence `{silence_id}` expired"), who.clone())
+        }
+        EventKind::SilenceExtended { who, silence_id, ends_at } => {
+            (format!("Silence `{silence_id}` extended until {}", utc(*ends_at)), who.clone())
         }
         EventKind::SeverityChanged { from, to, reason } => (
             format!("Severity changed from {} to {} ({reason})", from.as_str(), to.as_str()),

@@ -16,6 +16,7 @@
 pub mod action;
 pub mod cli;
 pub mod clock;
+pub mod correlate;
 pub mod export;
 pub mod model;
 pub mod policy;

@@ -4,13 +4,15 @@
 //! Contracts:
 //! - An incident opens automatically when a P0 or P1 alert is firing (state `active`, not
 //!   silenced, not inhibited); its detection time is the alert's `startsAt`.
-//! - While an incident is open, further alerts that would open one join the most recently
-//!   detected open incident instead (P2/P3 alerts never open or join: they are noise in a
-//!   review). A joining alert of higher priority raises the incident's severity.
+//! - An alert joins an open incident only when it shares the incident's correlation key
+//!   (`correlate`); a P0/P1 alert that joins none opens its own. A joining alert of higher
+//!   priority raises the incident's severity and, when it was acknowledged, re-arms
+//!   escalation.
 //! - One firing of an alert is identified by (fingerprint, startsAt): a firing already
 //!   recorded in any incident, open or resolved, never opens another one, so two processes
 //!   observing the same Alertmanager never duplicate, and resolving an incident whose alert
-//!   still fires does not reopen it.
+//!   still fires does not reopen it. Re-fires of an alert an open incident holds coalesce
+//!   into its one entry (a count and the last time): a flapping source cannot grow a book.
 //! - An alert of an open incident that is no longer returned by Alertmanager is recorded as
 //!   resolved. Callers pass only the alerts of a successful, fresh poll: an empty list from
 //!   a failing source would resolve everything.
@@ -55,6 +57,25 @@ pub struct Incident {
     pub alerts: Vec<AlertRef>,
     #[serde(default)]
     pub timeline: Vec<TimelineEvent>,
+    /// The correlation key alerts must share to join (see `correlate`); None for a declared
+    /// incident (only alerts whose `incident` label names it join).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// When a higher-priority alert re-armed escalation after an acknowledgement:
+    /// escalations are recorded from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rearmed_at: Option<DateTime<Utc>>,
+    /// Alerts not listed because the incident already holds `correlate::MAX_ALERTS`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub alerts_dropped: u64,
+}
+
+pub(crate) fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Severity is the alert priority scale: P0 = SEV-1 ... P3 = SEV-4.
@@ -126,6 +147,11 @@ pub struct AlertRef {
     pub starts_at: DateTime<Utc>,
     /// False once the alert was seen gone.
     pub firing: bool,
+    /// How often it fired (a flapping alert re-fires with a new `startsAt`).
+    #[serde(default = "one")]
+    pub fires: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Severity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,17 +177,35 @@ pub enum EventKind {
         severity: Severity,
     },
     /// An alert fired (the opening one, or one that joined). `at` is its `startsAt`.
+    /// Re-fires of the same alert (new `startsAt`) coalesce here: `refires` counts them,
+    /// `last_at` is the latest `startsAt`.
     AlertFired {
         fingerprint: String,
         alertname: String,
         priority: Severity,
         #[serde(default)]
         summary: String,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        refires: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_at: Option<DateTime<Utc>>,
     },
-    /// An alert no longer returned by Alertmanager. `at` is when that was observed.
+    /// An alert no longer returned by Alertmanager. `at` is when that was first observed;
+    /// later resolutions of the same alert coalesce (`again`, `last_at`).
     AlertResolved {
         fingerprint: String,
         alertname: String,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        again: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_at: Option<DateTime<Utc>>,
+    },
+    /// A higher-priority alert joined the acknowledged incident: escalation runs again.
+    Rearmed {
+        fingerprint: String,
+        alertname: String,
+        priority: Severity,
+        acknowledged_by: String,
     },
     SeverityChanged {
         from: Severity,
@@ -182,6 +226,15 @@ pub enum EventKind {
         matchers: String,
         ends_at: DateTime<Utc>,
         comment: String,
+    },
+    SilenceExpired {
+        who: String,
+        silence_id: String,
+    },
+    SilenceExtended {
+        who: String,
+        silence_id: String,
+        ends_at: DateTime<Utc>,
     },
     Note {
         who: String,
@@ -231,7 +284,7 @@ impl Incident {
         format!("INC-{}", self.id)
     }
 
-    fn push(&mut self, at: DateTime<Utc>, kind: EventKind) -> Change {
+    pub(crate) fn push(&mut self, at: DateTime<Utc>, kind: EventKind) -> Change {
         let event = TimelineEvent { at, kind };
         self.timeline.push(event.clone());
         Change { incident: self.id, event }
@@ -292,7 +345,7 @@ impl IncidentBook {
         id
     }
 
-    fn insert(
+    pub(crate) fn insert(
         &mut self,
         severity: Severity,
         title: String,
@@ -311,11 +364,14 @@ impl IncidentBook {
             tier: None,
             alerts: Vec::new(),
             timeline: Vec::new(),
+            key: None,
+            rearmed_at: None,
+            alerts_dropped: 0,
         });
         self.incidents.last_mut().expect("just pushed")
     }
 
-    fn knows_firing(&self, fingerprint: &str, starts_at: DateTime<Utc>) -> bool {
+    pub(crate) fn knows_firing(&self, fingerprint: &str, starts_at: DateTime<Utc>) -> bool {
         self.incidents
             .iter()
             .flat_map(|i| &i.alerts)
@@ -323,84 +379,24 @@ impl IncidentBook {
     }
 }
 
-/// Whether an alert opens (or joins) an incident: firing, P0 or P1, not muted.
+/// Whether an alert opens an incident: firing, P0 or P1, not muted.
 pub fn opens_incident(a: &AlertView) -> bool {
-    a.state == AlertState::Active && !a.silenced && !a.inhibited && a.priority <= Priority::P1
+    joins_incident(a) && a.priority <= Priority::P1
 }
 
-fn summary_of(a: &AlertView) -> String {
+/// Whether an alert may join an incident of its correlation key: firing, not muted.
+pub fn joins_incident(a: &AlertView) -> bool {
+    a.state == AlertState::Active && !a.silenced && !a.inhibited
+}
+
+pub(crate) fn summary_of(a: &AlertView) -> String {
     a.annotations.get("summary").or_else(|| a.annotations.get("description")).unwrap_or_default().to_string()
 }
 
-/// Applies one fresh Alertmanager poll to the book (see the module contracts). Returns
-/// the timeline events added, in the order they were added.
+/// Applies one fresh Alertmanager poll to the book with the default correlation key (see
+/// `correlate::observe_alerts_with`).
 pub fn observe_alerts(book: &mut IncidentBook, alerts: &[AlertView], now: DateTime<Utc>) -> Vec<Change> {
-    let mut changes = Vec::new();
-
-    // Alerts gone from Alertmanager: resolved in every open incident that holds them.
-    for inc in book.incidents.iter_mut().filter(|i| i.is_open()) {
-        let mut gone = Vec::new();
-        for a in inc.alerts.iter_mut().filter(|a| a.firing) {
-            let present = alerts.iter().any(|v| v.fingerprint == a.fingerprint && v.starts_at == a.starts_at);
-            if !present {
-                a.firing = false;
-                gone.push((a.fingerprint.clone(), a.alertname.clone()));
-            }
-        }
-        for (fingerprint, alertname) in gone {
-            changes.push(inc.push(now, EventKind::AlertResolved { fingerprint, alertname }));
-        }
-    }
-
-    // New firings, oldest first so that the earliest alert opens the incident.
-    let mut new: Vec<&AlertView> = alerts
-        .iter()
-        .filter(|a| opens_incident(a) && !book.knows_firing(&a.fingerprint, a.starts_at))
-        .collect();
-    new.sort_by(|a, b| {
-        (a.starts_at, a.priority, &a.fingerprint).cmp(&(b.starts_at, b.priority, &b.fingerprint))
-    });
-    for a in new {
-        let sev = Severity::from(a.priority);
-        let fired = EventKind::AlertFired {
-            fingerprint: a.fingerprint.clone(),
-            alertname: a.alertname.clone(),
-            priority: sev,
-            summary: summary_of(a),
-        };
-        let target = book.latest_open().map(|i| i.id);
-        let inc = match target {
-            Some(id) => book.get_mut(id).expect("latest_open returned it"),
-            None => {
-                let title = match summary_of(a) {
-                    s if s.is_empty() => a.alertname.clone(),
-                    s => format!("{}: {s}", a.alertname),
-                };
-                let inc = book.insert(sev, title, a.starts_at, now);
-                let opened = EventKind::Opened {
-                    fingerprint: a.fingerprint.clone(),
-                    alertname: a.alertname.clone(),
-                    severity: sev,
-                };
-                changes.push(inc.push(a.starts_at, opened));
-                inc
-            }
-        };
-        inc.alerts.push(AlertRef {
-            fingerprint: a.fingerprint.clone(),
-            alertname: a.alertname.clone(),
-            starts_at: a.starts_at,
-            firing: true,
-        });
-        changes.push(inc.push(a.starts_at, fired));
-        if sev < inc.severity {
-            let from = inc.severity;
-            inc.severity = sev;
-            let reason = format!("alert {} is {}", a.alertname, sev.as_str());
-            changes.push(inc.push(now, EventKind::SeverityChanged { from, to: sev, reason }));
-        }
-    }
-    changes
+    super::correlate::observe_alerts_with(book, alerts, &super::correlate::default_key(), now)
 }
 
 /// Records in the timeline every escalation the policy says has happened by `now` for each
@@ -409,11 +405,15 @@ pub fn observe_alerts(book: &mut IncidentBook, alerts: &[AlertView], now: DateTi
 pub fn observe_time(book: &mut IncidentBook, policy: &Policy, now: DateTime<Utc>) -> Vec<Change> {
     let mut changes = Vec::new();
     for inc in book.incidents.iter_mut().filter(|i| i.is_open() && i.acknowledged.is_none()) {
-        let Some(reached) = policy.tier_at(elapsed(inc.detected_at, now)) else { continue };
+        let Some(reached) = policy.tier_at(policy.clock_time(elapsed(inc.detected_at, now))) else {
+            continue;
+        };
         let from = inc.tier.map(|t| t + 1).unwrap_or(0);
         for t in from..=reached {
             let tier = &policy.tiers[t];
-            let at = inc.detected_at + chrono::Duration::from_std(tier.after).unwrap_or_default();
+            let at = inc.detected_at
+                + chrono::Duration::from_std(policy.real_time(tier.after)).unwrap_or_default();
+            let at = inc.rearmed_at.map_or(at, |r| at.max(r));
             changes.push(inc.push(at, EventKind::Escalated { tier: t, name: tier.name.clone() }));
         }
         if from <= reached {

@@ -38,6 +38,11 @@ pub struct Policy {
     pub phases: Vec<Phase>,
     /// Resolution target by severity (index 0 = P0); None: no target.
     pub targets: [Option<Duration>; 4],
+    /// The correlation key (see `correlate`): per entry, alternative label names.
+    pub correlate: Vec<Vec<String>>,
+    /// Clock seconds per real second: every clock runs this much faster (the demo's
+    /// `--speed`); 1 otherwise.
+    pub speed: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -99,7 +104,27 @@ impl Policy {
         let t = &spec.targets;
         let nonzero = |d: Option<Duration>| d.filter(|d| !d.is_zero());
         let targets = [nonzero(t.p0), nonzero(t.p1), nonzero(t.p2), nonzero(t.p3)];
-        Ok(Policy { tiers, phases, targets })
+        let correlate = match &spec.correlate {
+            Some(list) => list
+                .iter()
+                .map(|e| e.split('|').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
+                .filter(|alts: &Vec<String>| !alts.is_empty())
+                .collect(),
+            None => super::correlate::default_key(),
+        };
+        let speed = spec.speed.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(1.0);
+        Ok(Policy { tiers, phases, targets, correlate, speed })
+    }
+
+    /// Real time since detection as the clocks count it (scaled by `speed`).
+    pub fn clock_time(&self, real: Duration) -> Duration {
+        if self.speed == 1.0 { real } else { real.mul_f64(self.speed) }
+    }
+
+    /// The real time after detection at which the clocks show `clock` (inverse of
+    /// `clock_time`).
+    pub fn real_time(&self, clock: Duration) -> Duration {
+        if self.speed == 1.0 { clock } else { clock.div_f64(self.speed) }
     }
 
     /// The index of the tier holding an incident `elapsed` after detection; None before

@@ -43,7 +43,7 @@ pub fn summaries(
     resolved: bool,
 ) -> Vec<IncidentSummary> {
     let mut open: Vec<&Incident> = book.open().collect();
-    open.sort_by_key(|i| (i.severity, i.detected_at, i.id));
+    open.sort_by_key(|i| super::clock::urgency(i));
     let mut closed: Vec<&Incident> =
         if resolved { book.incidents.iter().filter(|i| !i.is_open()).collect() } else { vec![] };
     closed.sort_by_key(|i| std::cmp::Reverse((i.resolved.as_ref().map(|r| r.at), i.id)));

@@ -7,56 +7,109 @@ use crate::derive::{AlertView, Priority};
 /// Above this many alerts the feed groups by alert name (unless the user toggled it).
 pub const GROUP_THRESHOLD: usize = 40;
 
-/// A parsed `/` filter: every term must match. A term is `label=value`, `label!=value`,
-/// or free text matched (case-insensitively) against the name, labels and annotations.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A parsed `/` filter: every term must match. Terms are Alertmanager matchers
+/// (`{severity="critical", job=~"api.*"}`, or bare `label=value`, `label!=value`,
+/// `label=~regex`, `label!~regex`; `alertname` and `priority` match the shown values) and
+/// free text matched case-insensitively against the name, labels and annotations. An
+/// invalid matcher makes the filter match nothing and is reported by `error`.
+#[derive(Debug, Clone, Default)]
 pub struct Filter {
     terms: Vec<Term>,
+    error: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl PartialEq for Filter {
+    fn eq(&self, o: &Self) -> bool {
+        self.error == o.error && self.terms.len() == o.terms.len()
+    }
+}
+
+#[derive(Debug, Clone)]
 enum Term {
-    Eq(String, String),
-    Ne(String, String),
+    Matcher(crate::domain::CompiledMatcher),
     Text(String),
+}
+
+/// Splits the filter text into words, keeping `{...}` and quoted values whole.
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut braces, mut escaped) = (false, 0usize, false);
+    for c in text.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if quoted => {
+                escaped = true;
+                cur.push(c);
+            }
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            '{' if !quoted => {
+                braces += 1;
+                cur.push(c);
+            }
+            '}' if !quoted => {
+                braces = braces.saturating_sub(1);
+                cur.push(c);
+            }
+            c if c.is_whitespace() && !quoted && braces == 0 => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }
 
 impl Filter {
     pub fn parse(text: &str) -> Filter {
-        let terms = text
-            .split_whitespace()
-            .map(|t| {
-                if let Some((l, v)) = t.split_once("!=") {
-                    Term::Ne(l.to_string(), unquote(v))
-                } else if let Some((l, v)) = t.split_once('=') {
-                    Term::Eq(l.to_string(), unquote(v))
-                } else {
-                    Term::Text(t.to_lowercase())
+        let mut f = Filter::default();
+        for w in words(text) {
+            if !crate::domain::looks_like_matcher(&w) {
+                f.terms.push(Term::Text(w.to_lowercase()));
+                continue;
+            }
+            match crate::domain::parse_matchers(&w).and_then(|ms| crate::domain::compile(&ms)) {
+                Ok(ms) => f.terms.extend(ms.into_iter().map(Term::Matcher)),
+                Err(e) => {
+                    f.error.get_or_insert(e);
                 }
-            })
-            .collect();
-        Filter { terms }
+            }
+        }
+        f
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.terms.is_empty() && self.error.is_none()
+    }
+
+    /// Why the filter is invalid (it then matches nothing).
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
     }
 
     pub fn matches(&self, a: &AlertView) -> bool {
-        self.terms.iter().all(|t| match t {
-            Term::Eq(l, v) => label(a, l) == Some(v.as_str()),
-            Term::Ne(l, v) => label(a, l) != Some(v.as_str()),
-            Term::Text(t) => {
-                contains_ci(&a.alertname, t)
-                    || a.labels.values().any(|v| contains_ci(v, t))
-                    || a.annotations.values().any(|v| contains_ci(v, t))
-            }
-        })
+        self.error.is_none()
+            && self.terms.iter().all(|t| match t {
+                Term::Matcher(m) => m.matches_value(label(a, &m.matcher.name)),
+                Term::Text(t) => {
+                    contains_ci(&a.alertname, t)
+                        || a.labels.values().any(|v| contains_ci(v, t))
+                        || a.annotations.values().any(|v| contains_ci(v, t))
+                }
+            })
     }
-}
-
-fn unquote(v: &str) -> String {
-    v.trim_matches('"').to_string()
 }
 
 fn label<'a>(a: &'a AlertView, l: &str) -> Option<&'a str> {

@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod keys;
 pub mod pane;
 pub mod runbook;
+pub mod silences;
 pub mod state;
 pub mod update;
 

@@ -116,6 +116,8 @@ pub struct Model {
     pub runbook: super::runbook::RunbookUi,
     /// The incident keys' open prompt and status line (`incident_actions`).
     pub actions: super::incident_actions::ActionState,
+    /// The silences view and the list of silences (`silences`).
+    pub silences: super::silences::SilencesView,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
     /// Whether the next derivation must recompute the alert views (new Alertmanager data);
@@ -168,6 +170,7 @@ impl Model {
             size: (0, 0),
             runbook: Default::default(),
             actions: Default::default(),
+            silences: Default::default(),
             dirty: true,
             time_sig: 0,
             derive_alerts: true,

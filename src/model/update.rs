@@ -34,6 +34,8 @@ pub enum Msg {
     Shutdown,
     /// The runbook edge answered (see `model::runbook`).
     Runbook(super::runbook::RunbookMsg),
+    /// The silences of every Alertmanager, and the ones that failed (see `silences`).
+    Silences(Vec<crate::domain::SilenceRow>, Vec<String>),
 }
 
 impl From<PollOutcome> for Msg {
@@ -58,6 +60,8 @@ pub enum Effect {
         silence: crate::domain::NewSilence,
         sources: Vec<String>,
     },
+    /// Fetch the silences of every Alertmanager (answered by `Msg::Silences`).
+    ListSilences,
 }
 
 /// Computes the derived views from the sources' latest data. Supplied by the app so the
@@ -100,7 +104,14 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
             }
             refresh_time(m);
         }
-        Msg::Polled(o) => return on_poll(m, o, derive),
+        Msg::Polled(o) => {
+            let mut fx = on_poll(m, o, derive);
+            // Silenced alerts say by whom and why: keep the silence list fresh for them.
+            if m.views.alerts.iter().any(|a| a.silenced) {
+                fx.extend(super::silences::request(m, false));
+            }
+            return fx;
+        }
         Msg::Incidents(book) => {
             if book != m.incidents {
                 m.incidents = book;
@@ -111,6 +122,7 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
         Msg::ActionDone(r) => super::incident_actions::done(m, r),
         Msg::Shutdown => return super::runbook::on_shutdown(m),
         Msg::Runbook(r) => return super::runbook::on_msg(m, r),
+        Msg::Silences(rows, errors) => super::silences::arrived(m, rows, errors),
     }
     Vec::new()
 }
@@ -185,6 +197,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         return super::incident_actions::on_prompt_key(m, k);
     }
     if let Some(fx) = super::runbook::on_key(m, k) {
+        return fx;
+    }
+    if let Some(fx) = super::silences::on_key(m, k) {
         return fx;
     }
     let Some(action) = m.keymap.action(k) else {

@@ -83,6 +83,26 @@ impl AmClient {
         check(&body)
     }
 
+    /// `POST /api/v2/silences` with the id of an existing silence: updates it (Alertmanager
+    /// keeps the id when only the end or comment of an active silence changes, else it
+    /// expires the old one and answers a new id).
+    pub async fn update_silence(&self, id: &str, silence: &NewSilence) -> Result<String, SourceError> {
+        #[derive(serde::Serialize)]
+        struct Update<'a> {
+            id: &'a str,
+            #[serde(flatten)]
+            silence: &'a NewSilence,
+        }
+        let body = self.http.post_json("/api/v2/silences", &Update { id, silence }).await?;
+        check(&body)?;
+        #[derive(Deserialize)]
+        struct Updated {
+            #[serde(rename = "silenceID")]
+            silence_id: String,
+        }
+        Ok(body.json::<Updated>()?.silence_id)
+    }
+
     /// `POST /api/v2/silences`; returns the new silence's id.
     pub async fn create_silence(&self, silence: &NewSilence) -> Result<String, SourceError> {
         let body = self.http.post_json("/api/v2/silences", silence).await?;
@@ -148,6 +168,9 @@ pub struct AmStatus {
     /// `ready`, `settling` or `disabled`.
     pub cluster: String,
     pub uptime: Option<DateTime<Utc>>,
+    /// This member's name in the cluster, and every peer's (sorted); empty when disabled.
+    pub peer_name: String,
+    pub peers: Vec<String>,
 }
 
 /// Parses a `GET /api/v2/status` body.
@@ -165,12 +188,28 @@ pub fn parse_status(bytes: &[u8]) -> Result<AmStatus, SourceError> {
     struct C {
         #[serde(default)]
         status: String,
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        peers: Vec<P>,
+    }
+    #[derive(Deserialize)]
+    struct P {
+        #[serde(default)]
+        name: String,
     }
     let w: W = super::http::parse_json(bytes)?;
+    let (cluster, peer_name, mut peers) = match w.cluster {
+        Some(c) => (c.status, c.name, c.peers.into_iter().map(|p| p.name).collect::<Vec<_>>()),
+        None => Default::default(),
+    };
+    peers.sort();
     Ok(AmStatus {
         version: w.version_info.get("version").cloned().unwrap_or_default(),
-        cluster: w.cluster.map(|c| c.status).unwrap_or_default(),
+        cluster,
         uptime: w.uptime,
+        peer_name,
+        peers,
     })
 }
 

@@ -47,7 +47,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let msg = if m.config.alertmanager.is_empty() {
                 "no alertmanager configured"
             } else if !m.active_filter().is_empty() {
-                "no alert matches the filter"
+                let f = crate::model::feed::Filter::parse(m.active_filter());
+                let msg = match f.error() {
+                    Some(e) => format!("filter: {e}"),
+                    None => format!("0 of {} match the filter", m.views.alerts.len()),
+                };
+                return placeholder(buf, inner, &msg, t);
             } else {
                 "✓ no alerts firing"
             };
@@ -119,7 +124,10 @@ fn alert_row(buf: &mut Buffer, inner: Rect, y: u16, a: &AlertView, m: &Model, t:
         let lw = (r.left() / 2).min(36);
         r.cell(&labels.join(" "), lw, false, t.muted()).gap(1);
     }
-    if let Some(s) = a.annotations.get("summary").or_else(|| a.annotations.get("description")) {
+    // A silenced alert says until when, by whom and why, instead of its summary.
+    if let Some(sil) = a.silenced.then(|| crate::model::silences::silencing(m, a)).flatten() {
+        r.text(&crate::model::silences::sil_text(m, sil), t.muted());
+    } else if let Some(s) = a.annotations.get("summary").or_else(|| a.annotations.get("description")) {
         r.text(s, if quiet { t.muted() } else { t.text() });
     }
     if quiet {

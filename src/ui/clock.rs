@@ -39,3 +39,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         }
     });
 }
+
+/// Rows the clock pane needs beyond its usual height: one line per other open incident and
+/// their heading (at most 8), so that every open incident is listed.
+pub fn extra_rows(m: &Model) -> u16 {
+    match m.incidents.open().count() {
+        0 | 1 => 0,
+        n => (n as u16).min(8),
+    }
+}

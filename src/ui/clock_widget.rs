@@ -190,7 +190,14 @@ impl Widget for ClockPane<'_> {
                 ("  next: ", st.muted),
                 (&next_line(main), next_style),
             ]);
-            w.line(&[(&main.phase, st.normal), ("  target: ", st.muted), (&target_line(main), clock_style)]);
+            // Short of rows, the other incidents' line wins over the phase and target.
+            if others.is_empty() || w.room() > 1 {
+                w.line(&[
+                    (&main.phase, st.normal),
+                    ("  target: ", st.muted),
+                    (&target_line(main), clock_style),
+                ]);
+            }
         }
         if others.is_empty() {
             return;
@@ -204,8 +211,13 @@ impl Widget for ClockPane<'_> {
                 w.line(&[(&head, st.deadline(v.deadline_state)), (&tail, st.normal)]);
             }
         } else {
-            let list: Vec<String> =
-                others.iter().map(|v| format!("{} {} {}", v.label, v.severity.as_str(), v.elapsed)).collect();
+            let list: Vec<String> = others
+                .iter()
+                .map(|v| {
+                    let ack = if v.acknowledged_by.is_some() { " ACK" } else { "" };
+                    format!("{} {} {}{ack}", v.label, v.severity.as_str(), v.elapsed)
+                })
+                .collect();
             w.line(&[(&format!("+{} open: ", others.len()), st.muted), (&list.join(", "), st.normal)]);
         }
     }

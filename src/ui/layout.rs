@@ -44,12 +44,12 @@ pub fn compute(area: Rect, m: &Model) -> ScreenLayout {
     } else if m.wall && m.wall_rotation.is_some() {
         wall_set(body, WALL_SETS[m.wall_page % WALL_SETS.len()])
     } else {
-        full(body, m.wall)
+        full(body, m.wall, super::clock::extra_rows(m))
     };
     ScreenLayout { header, tabs, body, footer, panes }
 }
 
-fn full(body: Rect, wall: bool) -> Vec<(Pane, Rect)> {
+fn full(body: Rect, wall: bool, clock_extra: u16) -> Vec<(Pane, Rect)> {
     let [left, right] = Layout::horizontal([Constraint::Percentage(52), Constraint::Fill(1)]).areas(body);
     let [health, community, moderation, status] = Layout::vertical([
         Constraint::Fill(3),
@@ -58,7 +58,7 @@ fn full(body: Rect, wall: bool) -> Vec<(Pane, Rect)> {
         Constraint::Fill(2),
     ])
     .areas(left);
-    let clock_h = if wall { 10 } else { 5 };
+    let clock_h = if wall { 10 } else { 5 } + clock_extra;
     let [clock, alerts, runbook] =
         Layout::vertical([Constraint::Length(clock_h), Constraint::Fill(1), Constraint::Length(5)])
             .areas(right);
@@ -87,7 +87,7 @@ pub fn pane_at(m: &Model, width: u16, height: u16, x: u16, y: u16) -> Option<Pan
     if let Some(tabs) = l.tabs
         && tabs.contains(pos)
     {
-        return super::tabs::tab_at(tabs, x);
+        return super::tabs::tab_at(tabs, x, m);
     }
     l.panes.iter().find(|(_, r)| r.contains(pos)).map(|(p, _)| *p)
 }

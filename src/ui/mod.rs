@@ -15,6 +15,7 @@ pub mod moderation;
 pub mod prompt;
 pub mod runbook;
 pub mod runbook_dialog;
+pub mod silences;
 pub mod status;
 pub mod tabs;
 pub mod text;
@@ -59,6 +60,9 @@ pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
     }
     if let Some(a) = m.detail_alert() {
         alerts::detail(buf, l.body, a, m, t);
+    }
+    if m.silences.open {
+        silences::draw(buf, l.body, m, t);
     }
     if m.help {
         help::draw(buf, l.body, m, t);

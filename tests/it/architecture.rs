@@ -11,7 +11,9 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("domain", &[]),
     ("util", &["domain"]),
-    ("cli", &["config", "demo", "incident", "runbook", "snapshot", "app", "util", "domain"]),
+    ("cli", &["config", "demo", "incident", "runbook", "snapshot", "app", "util", "domain", "silence"]),
+    // Silences against Alertmanager clusters, and their records in the incident book.
+    ("silence", &["domain", "config", "incident", "sources", "util", "cli"]),
     // `config::check` and `config::cli` are the `check`/`init` command handlers: they lint
     // runbooks and poll once; validation names `derive::Priority`.
     ("config", &["domain", "util", "cli", "sources", "derive", "runbook", "snapshot"]),
@@ -27,7 +29,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "app",
         &[
             "domain", "model", "ui", "config", "derive", "incident", "runbook", "sources", "util", "cli",
-            "snapshot",
+            "snapshot", "silence",
         ],
     ),
     (

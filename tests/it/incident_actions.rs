@@ -67,7 +67,12 @@ fn screen_observe_and_actions_through_the_store_then_export() {
     let store = Store::new(dir.path());
     let p = Policy::default();
     let disk = alert("58b5a90f31e111e0", "DiskFull", t0());
-    let api = alert("cdd96d98a3e0451b", "ApiErrors", at(120));
+    // Another alert name: it joins only because its `incident` label names INC-1.
+    let mut api = alert("cdd96d98a3e0451b", "ApiErrors", at(120));
+    api.labels = [("alertname", "ApiErrors"), ("incident", "INC-1")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
 
     // The screen's poll at +30s opens the incident; its clock tick at +31s writes nothing.
     let changes = action::observe(&store, &p, Some(std::slice::from_ref(&disk)), at(30)).unwrap();

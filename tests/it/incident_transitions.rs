@@ -82,7 +82,8 @@ fn alerts_firing_while_open_join_and_raise_severity() {
     let mut book = IncidentBook::default();
     observe_alerts(&mut book, &[alert("fp1", "DiskFull", Priority::P1, t0())], t0());
     let a1 = alert("fp1", "DiskFull", Priority::P1, t0());
-    let a2 = alert("fp2", "ApiDown", Priority::P0, secs(60));
+    // Same correlation key (alertname, no service or job), another instance.
+    let a2 = alert("fp2", "DiskFull", Priority::P0, secs(60));
     let changes = observe_alerts(&mut book, &[a1.clone(), a2.clone()], secs(70));
     assert_eq!(book.incidents.len(), 1, "joined, not a second incident");
     let inc = &book.incidents[0];
@@ -104,7 +105,7 @@ fn alerts_firing_while_open_join_and_raise_severity() {
 fn disappearing_alert_is_recorded_resolved_and_a_resolved_incident_is_not_reopened() {
     let mut book = IncidentBook::default();
     let a1 = alert("fp1", "DiskFull", Priority::P1, t0());
-    let a2 = alert("fp2", "ApiDown", Priority::P1, secs(30));
+    let a2 = alert("fp2", "DiskFull", Priority::P1, secs(30));
     observe_alerts(&mut book, &[a1.clone(), a2.clone()], secs(40));
     let changes = observe_alerts(&mut book, std::slice::from_ref(&a2), secs(100));
     assert_eq!(changes.len(), 1);

@@ -29,12 +29,13 @@ fn with_who(mut m: Model) -> Model {
     m
 }
 
-/// A model whose book has the fixture's P1 alerts open as one incident.
+/// A model whose book has the fixture's P0 and P1 alerts open, one incident each (they
+/// share no correlation key).
 fn with_incident() -> Model {
     let mut m = with_who(fresh());
     let mut book = IncidentBook::default();
     observe_alerts(&mut book, &views().alerts, t0());
-    assert_eq!(book.open().count(), 1);
+    assert_eq!(book.open().count(), 2);
     update_with(&mut m, Msg::Incidents(book), |_| views());
     m
 }

@@ -1,7 +1,8 @@
 //! Against the real Alertmanager (`OPSDECK_TEST_AM_URL`): a silence made through the
 //! screen's action path (`app::actions::silence_and_record`, what `Effect::Silence` runs)
 //! appears in `GET /api/v2/silences` with its author and comment, and is recorded in the
-//! open incident's timeline.
+//! timeline of the open incident holding the alert it silences (here a declared incident
+//! the alert joined by its `incident` label).
 use chrono::Utc;
 use opsdeck::config::{Config, SourceSpec};
 use opsdeck::derive::{AlertView, Priority};
@@ -42,7 +43,7 @@ async fn screen_silence_reaches_alertmanager_and_the_timeline() {
         silenced: false,
         inhibited: false,
         starts_at: now,
-        labels: [("alertname", "ScreenSilenceTest"), ("marker", marker.as_str())]
+        labels: [("alertname", "ScreenSilenceTest"), ("marker", marker.as_str()), ("incident", "INC-1")]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<opsdeck::domain::Labels>()
@@ -51,6 +52,23 @@ async fn screen_silence_reaches_alertmanager_and_the_timeline() {
         sources: vec!["am-screen".into()],
         generator_url: None,
     };
+    // The alert fires in Alertmanager and joins the declared incident (its `incident` label).
+    let am = AmClient::new(&spec, &config.defaults).unwrap();
+    let posted =
+        opsdeck::sources::alertmanager::PostableAlert { labels: alert.labels.to_map(), ..Default::default() };
+    am.post_alerts(&[posted]).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let real = loop {
+        let all = am.alerts().await.unwrap();
+        if let Some(a) = all.iter().find(|a| a.labels.get("marker") == Some(marker.as_str())) {
+            break a.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "the alert never arrived");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let alert = AlertView { fingerprint: real.fingerprint.clone(), starts_at: real.starts_at, ..alert };
+    action::observe(&store, &policy, Some(std::slice::from_ref(&alert)), Utc::now()).unwrap();
+    assert_eq!(store.load().unwrap().get(declared.id).unwrap().alerts.len(), 1);
     let comment = format!("from the screen {marker}");
     let s = silence::silence_for(
         &alert,
@@ -65,7 +83,6 @@ async fn screen_silence_reaches_alertmanager_and_the_timeline() {
         .expect("silenced");
     assert!(text.contains(&format!("recorded in INC-{}", declared.id)), "{text}");
 
-    let am = AmClient::new(&spec, &config.defaults).unwrap();
     let found = am.silences().await.unwrap();
     let mine = found.iter().find(|x| x.comment == comment).expect("the silence is in Alertmanager");
     assert_eq!(mine.created_by, "alice (ssh 10.0.0.5)");
