@@ -14,7 +14,7 @@ use super::driver::Runtime;
 use super::journal::{self, Journal, Who};
 use super::load;
 use super::machine::{Machine, Operator, Outcome, RunOptions, validate_params};
-use super::types::Runbook;
+use super::types::{BlockKind, Runbook, Safety};
 use super::verify::PromQuery;
 use crate::cli::ScreenArgs;
 use crate::config::types::Config;
@@ -223,9 +223,36 @@ fn show(s: &ScreenArgs, name: &str, json: bool) -> anyhow::Result<i32> {
     for (i, st) in rb.steps.iter().enumerate() {
         outln!(o, "\nstep {} [{}] {} (line {})", i + 1, st.id, st.title, st.line);
         for b in &st.blocks {
-            outln!(o, "  block line {}: {:?}: {}", b.line, b.safety, b.reason);
-            for l in b.script.lines() {
-                outln!(o, "    {l}");
+            let safety = match b.safety {
+                Safety::ReadOnly if b.reason.starts_with("read-only") => String::new(),
+                Safety::ReadOnly => "read-only: ".into(),
+                Safety::Destructive => "DESTRUCTIVE: ".into(),
+                Safety::Unknown => "UNKNOWN, confirmed: ".into(),
+            };
+            outln!(o, "  block line {}: {safety}{}", b.line, b.reason);
+            // The commands as the runbook shows them (prompt kept), then what runs when
+            // that differs (prompts stripped, client input on stdin, placeholders).
+            let shown: Vec<String> = b
+                .commands
+                .iter()
+                .map(|c| format!("{}{}", c.prompt.as_deref().unwrap_or(""), c.text))
+                .collect();
+            let as_written = shown.join("\n") == b.script.trim_end();
+            if b.kind == BlockKind::Transcript && !as_written {
+                for l in shown.iter().flat_map(|c| c.lines()) {
+                    outln!(o, "    {l}");
+                }
+                outln!(o, "    runs as:");
+                for l in b.script.lines() {
+                    outln!(o, "      {l}");
+                }
+            } else {
+                for l in b.script.lines() {
+                    outln!(o, "    {l}");
+                }
+            }
+            for p in &b.placeholders {
+                outln!(o, "    asks for {} (line {}; reaches the command as ${})", p.text, p.line, p.env);
             }
         }
         for v in &st.verify {

@@ -152,3 +152,29 @@ fn check_reports_every_error_of_a_file_in_one_pass() {
     assert!(errs[1].starts_with("x.md:6:"), "{}", errs[1]);
     assert!(errs[2].starts_with("x.md:10:"), "{}", errs[2]);
 }
+
+#[test]
+fn show_prints_the_commands_as_written_then_what_runs_and_what_it_asks_for() {
+    let dir = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let rb = dir.path().join("pod.md");
+    std::fs::write(&rb, "# Pod\n\n## Mark\n\n```console\n$ touch /tmp/marker-<pod_name>\n```\n").unwrap();
+    std::fs::set_permissions(&rb, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(["runbook", "show"])
+        .arg(&rb)
+        .env("HOME", dir.path())
+        .env("OPSDECK_STATE_DIR", dir.path().join("state"))
+        .env_remove("OPSDECK_CONFIG")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains(
+            "  block line 5: DESTRUCTIVE: touch (destructive rule) in line 1\n    $ touch /tmp/marker-<pod_name>\n    runs as:\n      touch /tmp/marker-\"${OPSDECK_PH_POD_NAME}\"\n    asks for <pod_name> (line 6; reaches the command as $OPSDECK_PH_POD_NAME)\n"
+        ),
+        "{text}"
+    );
+}
