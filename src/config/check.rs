@@ -2,8 +2,36 @@
 //! the runbooks' lint diagnostics.
 use std::path::{Path, PathBuf};
 
-use super::load::{ConfigError, load_file};
+use super::load::{ConfigError, load_file, load_file_with};
 use super::types::Config;
+use super::walk::Checks;
+
+/// What `opsdeck check` adds for the config at `path`: PromQL, and the theme name against
+/// the built-in themes and the `themes/` folders.
+pub fn full_checks(path: &Path) -> Checks {
+    Checks { promql: true, theme_dirs: Some(crate::ui::theme::dirs_for(path)) }
+}
+
+/// [`check_config`] with `checks`, each problem rendered with its line and a caret.
+pub fn check_config_rendered(path: &Path, checks: Checks) -> Result<Config, Vec<String>> {
+    let result = if path.exists() { load_file_with(path, checks) } else { check_config(path) };
+    result.map_err(|errs| {
+        let text = std::fs::read_to_string(path).ok();
+        errs.iter().map(|e| super::snippet::render(e, text.as_deref())).collect()
+    })
+}
+
+/// The keymap file's problems (`$OPSDECK_KEYMAP`, else `keymap.toml` beside the config;
+/// none when there is no such file and none was asked for), rendered with carets.
+pub fn check_keymap(config_path: &Path) -> Vec<String> {
+    let Some(path) = super::keymap::keymap_path(config_path) else { return Vec::new() };
+    if !path.exists() && std::env::var_os("OPSDECK_KEYMAP").is_none() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(&path).ok();
+    let errs = super::keymap::check_file(&path);
+    errs.iter().map(|e| super::snippet::render(e, text.as_deref())).collect()
+}
 
 /// The config at `path`, or every problem in it. A missing file says how to create one.
 pub fn check_config(path: &Path) -> Result<Config, Vec<ConfigError>> {

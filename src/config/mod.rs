@@ -3,7 +3,10 @@
 pub mod check;
 pub mod cli;
 pub mod init;
+pub mod keymap;
 pub mod load;
+pub mod promql;
+pub mod snippet;
 pub mod types;
 pub mod validate;
 pub mod walk;

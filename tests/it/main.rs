@@ -14,6 +14,7 @@ mod ui_runbook_support;
 mod ui_support;
 
 mod architecture;
+mod check_carets;
 mod classifier_corpus;
 mod classifier_props;
 mod config_check;
@@ -31,6 +32,7 @@ mod incident_cli;
 mod incident_clock_pane;
 mod incident_transitions;
 mod journal_tamper;
+mod packaging;
 mod reliability_disk;
 mod reliability_escapes;
 mod reliability_faults;
