@@ -69,21 +69,27 @@ pub fn summary(path: &Path, c: &Config) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunbookDiag {
     pub error: bool,
-    /// `file:line:col: message`.
+    /// `file:line:col: severity: message`, then the line and a caret when it has a place.
     pub text: String,
 }
 
-/// Lint diagnostics for runbook files or folders. The runbook linter
-/// (`crate::runbook::lint`) is not part of this build yet, so every given path gets an
-/// error saying so rather than passing unchecked.
-// LEAD: once rbformat is merged, map `crate::runbook::lint::lint_paths(paths)` here:
-// `RunbookDiag { error: d.severity == Severity::Error, text: d.to_string() }`.
+/// Lint diagnostics for runbook files or folders (`crate::runbook::lint`).
+/// Each with the runbook's line and a caret when it has a place.
 pub fn check_runbooks(paths: &[PathBuf]) -> Vec<RunbookDiag> {
+    let mut texts: std::collections::BTreeMap<PathBuf, Option<String>> = Default::default();
     crate::runbook::lint::lint_paths(paths)
         .into_iter()
-        .map(|d| RunbookDiag {
-            error: d.severity == crate::runbook::lint::Severity::Error,
-            text: d.to_string(),
+        .map(|d| {
+            let text = texts.entry(d.file.clone()).or_insert_with(|| std::fs::read_to_string(&d.file).ok());
+            let line = text.as_deref().and_then(|t| t.lines().nth(d.line.checked_sub(1)?));
+            let head = d.to_string();
+            RunbookDiag {
+                error: d.severity == crate::runbook::lint::Severity::Error,
+                text: match line {
+                    Some(l) => super::snippet::render_line(&head, d.line, d.column.max(1), l, false),
+                    None => head,
+                },
+            }
         })
         .collect()
 }

@@ -183,3 +183,28 @@ fn the_quoted_line_masks_secrets() {
     assert!(err.contains(" | bearer_token = \"***********\""), "{err}");
     assert!(!err.contains("tok-1234567") && !err.contains("key-7654321"), "{err}");
 }
+
+#[test]
+fn runbook_diagnostics_get_their_line_and_caret_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("bad.md");
+    std::fs::write(&rb, "# Bad\n\n## Step one\n\n```sh {destructive colour=red}\nrm -f /tmp/x\n```\n")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(["check", rb.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("xdg-config"))
+        .env("OPSDECK_STATE_DIR", dir.path().join("state"))
+        .env_remove("OPSDECK_CONFIG")
+        .env_remove("OPSDECK_KEYMAP")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let [head, quoted, caret] = diagnostic(&err, &format!("{}:5:", rb.display()));
+    assert!(head.contains("error:") && head.contains("colour"), "{head}");
+    assert_eq!(quoted, " 5 | ```sh {destructive colour=red}");
+    let col: usize = head.split(':').nth(2).unwrap().parse().unwrap();
+    assert_eq!(caret_column(quoted, caret), col, "{err}");
+}
