@@ -147,3 +147,21 @@ fn the_log_file_is_in_the_state_dir_scrubbed_and_never_on_screen() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("bad filter") && err.contains("logging off"), "{err}");
 }
+
+#[test]
+fn a_user_theme_file_is_drawn_by_name() {
+    let home = tempfile::tempdir().unwrap();
+    let themes = home.path().join("xdg-config/opsdeck/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    let dark = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/dark.toml")).unwrap();
+    std::fs::write(themes.join("neon.toml"), dark.replace("name = \"dark\"", "name = \"neon\"")).unwrap();
+    let out = home.path().join("shot.txt");
+    let args = ["screenshot", "--size", "80x24", "--theme", "neon", "--out", out.to_str().unwrap()];
+    let (code, _, err) = run(&mut opsdeck(home.path(), home.path(), &args));
+    assert_eq!(code, 0, "themes/NAME.toml in the config dir is a theme: {err}");
+    assert!(std::fs::read_to_string(&out).unwrap().contains("opsdeck"));
+    let args = ["screenshot", "--size", "80x24", "--theme", "nope", "--out", out.to_str().unwrap()];
+    let (code, _, err) = run(&mut opsdeck(home.path(), home.path(), &args));
+    assert_ne!(code, 0);
+    assert!(err.contains("unknown theme `nope`") && err.contains("neon"), "{err}");
+}
