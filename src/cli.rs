@@ -57,6 +57,45 @@ pub enum Command {
     Demo(crate::demo::cli::DemoArgs),
     /// Render one frame headless to .svg or .txt.
     Screenshot(crate::demo::cli::ScreenshotArgs),
+    /// Shell completions on stdout (e.g. `opsdeck completions bash > ~/.local/share/bash-completion/completions/opsdeck`).
+    Completions(CompletionsArgs),
+    /// The manual page (roff) on stdout, or one page per subcommand into --out-dir.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write opsdeck.1 and opsdeck-SUBCOMMAND.1 pages into this folder instead.
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// `opsdeck completions SHELL`.
+pub fn completions(a: &CompletionsArgs) -> anyhow::Result<i32> {
+    use clap::CommandFactory;
+    clap_complete::generate(a.shell, &mut Cli::command(), "opsdeck", &mut std::io::stdout().lock());
+    Ok(0)
+}
+
+/// `opsdeck man`.
+pub fn man(a: &ManArgs) -> anyhow::Result<i32> {
+    use anyhow::Context;
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    match &a.out_dir {
+        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?,
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(cmd, dir).with_context(|| format!("writing into {}", dir.display()))?;
+        }
+    }
+    Ok(0)
 }
 
 /// Runs the command line; returns the process exit status.
@@ -76,6 +115,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Some(Command::Silence(c)) => crate::silence::cli::silence(&cli.screen, c),
         Some(Command::Demo(a)) => crate::demo::cli::demo(&cli.screen, &a),
         Some(Command::Screenshot(a)) => crate::demo::cli::screenshot(&cli.screen, &a),
+        Some(Command::Completions(a)) => completions(&a),
+        Some(Command::Man(a)) => man(&a),
     }
 }
 

@@ -26,9 +26,18 @@ fn main() {
     }));
     opsdeck::util::memory::configure_allocator();
     let cli = opsdeck::cli::Cli::parse();
+    // The log file (OPSDECK_LOG / RUST_LOG); said once on stderr, before any screen, when
+    // it was asked for and cannot be written.
+    if let Err(e) = opsdeck::util::log::init() {
+        eprintln!("opsdeck: {e}; logging off");
+    }
     match opsdeck::cli::run(cli) {
-        Ok(code) => std::process::exit(code),
+        Ok(code) => {
+            tracing::debug!(code, "exit");
+            std::process::exit(code)
+        }
         Err(e) => {
+            tracing::error!("{e:#}");
             if let Some(io) = opsdeck::util::out::output_error(e.as_ref()) {
                 let (code, msg) = opsdeck::util::out::exit_status(io);
                 if let Some(m) = msg {

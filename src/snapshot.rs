@@ -12,10 +12,16 @@ use crate::domain::{
 };
 use crate::sources::{SourcePlan, poll_once};
 
+/// The version of the `snapshot --json` document (docs/snapshot-json.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// The document `snapshot --json` prints. Field names are a public contract: add, don't
 /// rename.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Snapshot {
+    /// The document's version ([`SCHEMA_VERSION`]): raised when a field changes meaning or
+    /// goes away; new fields do not raise it.
+    pub schema_version: u32,
     pub taken_at: DateTime<Utc>,
     pub sources: Vec<SourceView>,
     pub health: Vec<HealthRow>,
@@ -109,6 +115,7 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
     }
     let alerts = derive::alerts::views(&cfg.priority, &crate::domain::dedup(&alerts));
     Snapshot {
+        schema_version: SCHEMA_VERSION,
         taken_at: now,
         sources,
         health: derive::health::rows(cfg, &metrics),

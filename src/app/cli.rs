@@ -29,7 +29,8 @@ pub fn run_screen(s: &ScreenArgs) -> anyhow::Result<i32> {
         }
     };
     let theme = s.theme.clone().unwrap_or_else(|| cfg.theme.clone());
-    if let Err(e) = crate::ui::Theme::builtin(&theme) {
+    crate::ui::theme::set_config_path(&path);
+    if let Err(e) = crate::ui::Theme::find(&theme, &crate::ui::theme::search_dirs()) {
         eprintln!("opsdeck: {e}");
         return Ok(2);
     }
@@ -45,13 +46,7 @@ pub fn run_screen(s: &ScreenArgs) -> anyhow::Result<i32> {
 }
 
 fn load_keymap(config_path: &Path) -> anyhow::Result<Option<Keymap>> {
-    let path = match std::env::var_os("OPSDECK_KEYMAP") {
-        Some(p) => std::path::PathBuf::from(p),
-        None => match config_path.parent() {
-            Some(dir) => dir.join("keymap.toml"),
-            None => return Ok(None),
-        },
-    };
+    let Some(path) = config::keymap::keymap_path(config_path) else { return Ok(None) };
     if !path.exists() {
         return Ok(None);
     }

@@ -56,17 +56,22 @@ const LEAVE_LIMIT: Duration = Duration::from_secs(crate::runbook::exec::KILL_GRA
 /// records in flight) and flush a closed run's webhook posts.
 const EDGE_FLUSH: Duration = Duration::from_secs(2);
 
-/// Themes in cycle order, colourless when NO_COLOR is set (and not empty).
+/// Themes in cycle order (built-in and user files, `ui::theme::search_dirs`), colourless
+/// when NO_COLOR is set (and not empty).
 pub fn themes() -> Vec<Theme> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Theme::all().into_iter().map(|t| if no_color { t.without_color() } else { t }).collect()
+    Theme::all_in(&ui::theme::search_dirs())
+        .into_iter()
+        .map(|t| if no_color { t.without_color() } else { t })
+        .collect()
 }
 
 /// Builds the model for `config` and `opts` at `now` (also used by screenshots and tests).
 pub fn initial_model(config: Config, opts: &RunOptions, themes: &[Theme]) -> anyhow::Result<Model> {
     let wanted = opts.theme.clone().unwrap_or_else(|| config.theme.clone());
     let theme_index = themes.iter().position(|t| t.name == wanted).with_context(|| {
-        format!("unknown theme `{wanted}` (known: dark, light, high-contrast, colorblind)")
+        let known: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
+        format!("unknown theme `{wanted}` (known: {})", known.join(", "))
     })?;
     let offset = chrono::Local::now().offset().local_minus_utc();
     let mut model = Model::new(

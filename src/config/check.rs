@@ -2,8 +2,36 @@
 //! the runbooks' lint diagnostics.
 use std::path::{Path, PathBuf};
 
-use super::load::{ConfigError, load_file};
+use super::load::{ConfigError, load_file, load_file_with};
 use super::types::Config;
+use super::walk::Checks;
+
+/// What `opsdeck check` adds for the config at `path`: PromQL, and the theme name against
+/// the built-in themes and the `themes/` folders.
+pub fn full_checks(path: &Path) -> Checks {
+    Checks { promql: true, theme_dirs: Some(crate::ui::theme::dirs_for(path)) }
+}
+
+/// [`check_config`] with `checks`, each problem rendered with its line and a caret.
+pub fn check_config_rendered(path: &Path, checks: Checks) -> Result<Config, Vec<String>> {
+    let result = if path.exists() { load_file_with(path, checks) } else { check_config(path) };
+    result.map_err(|errs| {
+        let text = std::fs::read_to_string(path).ok();
+        errs.iter().map(|e| super::snippet::render(e, text.as_deref())).collect()
+    })
+}
+
+/// The keymap file's problems (`$OPSDECK_KEYMAP`, else `keymap.toml` beside the config;
+/// none when there is no such file and none was asked for), rendered with carets.
+pub fn check_keymap(config_path: &Path) -> Vec<String> {
+    let Some(path) = super::keymap::keymap_path(config_path) else { return Vec::new() };
+    if !path.exists() && std::env::var_os("OPSDECK_KEYMAP").is_none() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(&path).ok();
+    let errs = super::keymap::check_file(&path);
+    errs.iter().map(|e| super::snippet::render(e, text.as_deref())).collect()
+}
 
 /// The config at `path`, or every problem in it. A missing file says how to create one.
 pub fn check_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
@@ -41,21 +69,27 @@ pub fn summary(path: &Path, c: &Config) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunbookDiag {
     pub error: bool,
-    /// `file:line:col: message`.
+    /// `file:line:col: severity: message`, then the line and a caret when it has a place.
     pub text: String,
 }
 
-/// Lint diagnostics for runbook files or folders. The runbook linter
-/// (`crate::runbook::lint`) is not part of this build yet, so every given path gets an
-/// error saying so rather than passing unchecked.
-// LEAD: once rbformat is merged, map `crate::runbook::lint::lint_paths(paths)` here:
-// `RunbookDiag { error: d.severity == Severity::Error, text: d.to_string() }`.
+/// Lint diagnostics for runbook files or folders (`crate::runbook::lint`).
+/// Each with the runbook's line and a caret when it has a place.
 pub fn check_runbooks(paths: &[PathBuf]) -> Vec<RunbookDiag> {
+    let mut texts: std::collections::BTreeMap<PathBuf, Option<String>> = Default::default();
     crate::runbook::lint::lint_paths(paths)
         .into_iter()
-        .map(|d| RunbookDiag {
-            error: d.severity == crate::runbook::lint::Severity::Error,
-            text: d.to_string(),
+        .map(|d| {
+            let text = texts.entry(d.file.clone()).or_insert_with(|| std::fs::read_to_string(&d.file).ok());
+            let line = text.as_deref().and_then(|t| t.lines().nth(d.line.checked_sub(1)?));
+            let head = d.to_string();
+            RunbookDiag {
+                error: d.severity == crate::runbook::lint::Severity::Error,
+                text: match line {
+                    Some(l) => super::snippet::render_line(&head, d.line, d.column.max(1), l, false),
+                    None => head,
+                },
+            }
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::check::{check_config, check_runbooks, summary};
+use super::check::{check_config, check_config_rendered, check_keymap, check_runbooks, full_checks, summary};
 use super::init::write_starter;
 use super::load::resolve_path;
 use crate::cli::ScreenArgs;
@@ -52,7 +52,10 @@ pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
     // that was asked for (--config, OPSDECK_CONFIG) or exists is always checked.
     let asked = s.config.is_some() || std::env::var_os("OPSDECK_CONFIG").is_some();
     let config = if a.runbooks.is_empty() || asked || path.exists() {
-        check_config(&path).map_err(|errs| problems.extend(errs.iter().map(ToString::to_string))).ok()
+        let config =
+            check_config_rendered(&path, full_checks(&path)).map_err(|errs| problems.extend(errs)).ok();
+        problems.extend(check_keymap(&path));
+        config
     } else {
         None
     };

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 
 use super::types::Config;
 use super::validate::validate;
-use super::walk::Diag;
+use super::walk::{Checks, Diag};
 
 /// A config problem at a place in a file. Displayed as `file:line:col: message`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -32,6 +32,11 @@ pub fn resolve_path(flag: Option<&Path>) -> PathBuf {
 /// `[runbooks] dirs` given in the file, are taken relative to the config file's directory
 /// (so the config works from any working directory).
 pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    load_file_with(path, Checks::default())
+}
+
+/// [`load_file`] with the extra `checks` of `opsdeck check`.
+pub fn load_file_with(path: &Path, checks: Checks) -> Result<Config, Vec<ConfigError>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![ConfigError {
             file: path.display().to_string(),
@@ -40,7 +45,7 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
             message: format!("cannot read: {e}"),
         }]
     })?;
-    let mut config = parse_str(&text, &path.display().to_string())?;
+    let mut config = parse_str_with(&text, &path.display().to_string(), checks)?;
     if let Some(dir) = path.parent() {
         rebase_files(&mut config, dir);
         if runbook_dirs_given(&text) {
@@ -55,6 +60,10 @@ pub fn load_file(path: &Path) -> Result<Config, Vec<ConfigError>> {
         })?;
         crate::runbook::run_index::set_key(Some(key));
     }
+    if crate::util::log::enabled() {
+        crate::util::log::register_secrets(secret_values(&config));
+    }
+    tracing::debug!(config = %path.display(), "config loaded");
     Ok(config)
 }
 
@@ -71,6 +80,30 @@ pub fn rebase_runbook_dirs(config: &mut Config, dir: &Path) {
     for d in config.runbooks.dirs.iter_mut().filter(|d| d.is_relative()) {
         *d = dir.join(&*d);
     }
+}
+
+/// The secret values the config refers to (tokens and passwords from their files or
+/// environment variables, header values, URL passwords), for the log's scrubber.
+pub fn secret_values(config: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    let file = |p: &Option<PathBuf>| p.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
+    let env = |v: &Option<String>| v.as_ref().and_then(|v| std::env::var(v).ok());
+    let sources = config.prometheus.iter().chain(&config.scrape).chain(&config.alertmanager);
+    for s in sources.chain(&config.statuspage) {
+        out.extend(file(&s.bearer_token_file));
+        out.extend(env(&s.bearer_token_env));
+        if let Some(b) = &s.basic_auth {
+            out.extend(file(&b.password_file));
+            out.extend(env(&b.password_env));
+        }
+        out.extend(s.headers.values().cloned());
+        if let Ok(u) = reqwest::Url::parse(&s.url)
+            && let Some(p) = u.password()
+        {
+            out.push(p.to_string());
+        }
+    }
+    out
 }
 
 /// Makes every relative credential or CA file path relative to `dir`.
@@ -94,6 +127,11 @@ pub fn rebase_files(config: &mut Config, dir: &Path) {
 /// Parses config text; `file` is only used in messages. Reports every problem it finds
 /// (a TOML syntax error stops the walk: the rest of the document has no reliable shape).
 pub fn parse_str(text: &str, file: &str) -> Result<Config, Vec<ConfigError>> {
+    parse_str_with(text, file, Checks::default())
+}
+
+/// [`parse_str`] with extra `checks`.
+pub fn parse_str_with(text: &str, file: &str, checks: Checks) -> Result<Config, Vec<ConfigError>> {
     let err_at = |span: Option<std::ops::Range<usize>>, message: String| {
         let (line, column) = span.map(|s| line_col(text, s.start)).unwrap_or((1, 1));
         ConfigError { file: file.to_string(), line, column, message }
@@ -101,6 +139,7 @@ pub fn parse_str(text: &str, file: &str) -> Result<Config, Vec<ConfigError>> {
     let doc = toml_edit::Document::parse(text)
         .map_err(|e| vec![err_at(e.span(), format!("invalid TOML: {}", e.message().trim_end()))])?;
     let mut diag = Diag::new(text, file);
+    diag.checks = checks;
     validate(&mut diag, doc.as_table());
     let errors = diag.finish();
     if !errors.is_empty() {

@@ -3,8 +3,11 @@
 pub mod check;
 pub mod cli;
 pub mod init;
+pub mod keymap;
 pub mod load;
+pub mod promql;
 pub mod secrets;
+pub mod snippet;
 pub mod types;
 pub mod validate;
 pub mod walk;

@@ -81,7 +81,12 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
     let root = Tbl { t: root, what: "the top level", span: &root_span };
     known_keys(d, root, ROOT_KEYS);
     string(d, root, "environment", false);
-    string(d, root, "theme", false);
+    if let Some((name, span)) = string(d, root, "theme", false)
+        && let Some(dirs) = d.checks.theme_dirs.clone()
+        && let Err(e) = crate::ui::Theme::find(&name, &dirs)
+    {
+        d.at(&span, e.to_string());
+    }
     boolean(d, root, "readonly");
     if let Some((t, span)) = table(d, root, "defaults") {
         let tbl = Tbl { t, what: "[defaults]", span: &span };
@@ -373,6 +378,11 @@ fn check_use(
             }
         },
     };
+    if kind == SourceKind::Prometheus && d.checks.promql {
+        for (q, span) in &u.queries {
+            super::promql::check_at(d, q, span);
+        }
+    }
     if kind == SourceKind::Scrape {
         for (q, span) in &u.queries {
             if let Err(e) = Selector::parse(q) {

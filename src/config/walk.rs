@@ -15,11 +15,27 @@ pub struct Diag<'a> {
     text: &'a str,
     file: &'a str,
     pub errors: Vec<ConfigError>,
+    /// The checks only `opsdeck check` makes.
+    pub checks: Checks,
+}
+
+/// What `opsdeck check` verifies beyond what every command needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checks {
+    /// Parse every query bound for a [[prometheus]] source as PromQL.
+    pub promql: bool,
+    /// Check that `theme` names a built-in theme or a file in these folders.
+    pub theme_dirs: Option<Vec<std::path::PathBuf>>,
 }
 
 impl<'a> Diag<'a> {
     pub fn new(text: &'a str, file: &'a str) -> Self {
-        Diag { text, file, errors: Vec::new() }
+        Diag { text, file, errors: Vec::new(), checks: Checks::default() }
+    }
+
+    /// The document's text.
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 
     /// 1-based line and column of the start of `span` (1:1 when unknown).
@@ -82,7 +98,7 @@ pub fn known_keys(d: &mut Diag, tbl: Tbl, expected: &[&str]) {
 }
 
 /// The expected key within edit distance 2 of `key`, if any.
-fn nearest<'e>(key: &str, expected: &[&'e str]) -> Option<&'e str> {
+pub fn nearest<'e>(key: &str, expected: &[&'e str]) -> Option<&'e str> {
     expected.iter().map(|e| (levenshtein(key, e), *e)).filter(|(dist, _)| *dist <= 2).min().map(|(_, e)| e)
 }
 

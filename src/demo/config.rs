@@ -31,13 +31,16 @@ impl From<&SimServer> for Endpoints {
     }
 }
 
-/// Where the shipped runbooks are: `./runbooks` when it exists, else the source tree's.
+/// Where the shipped runbooks are: `./runbooks` when it exists (a checkout: edits show at
+/// once, and runbook discovery, which always looks in `./runbooks`, sees one copy of each),
+/// else the copy of the ones embedded in the binary (`demo::runbooks`), so an installed
+/// opsdeck needs no source tree.
 pub fn runbooks_dir() -> PathBuf {
     let here = PathBuf::from("runbooks");
     if here.is_dir() {
         return std::fs::canonicalize(&here).unwrap_or(here);
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("runbooks")
+    super::runbooks::dir()
 }
 
 fn source(name: &str, url: &str) -> SourceSpec {

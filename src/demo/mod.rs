@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod promql;
 pub mod queries;
+pub mod runbooks;
 pub mod server;
 pub mod shot;
 pub mod sim;

@@ -1,5 +1,7 @@
 //! Themes name roles (`ok`, `warn`, `crit`, `stale`, `muted`, `accent`, ...), not panes.
-//! The files in `themes/` are embedded so the binary stands alone. With `NO_COLOR` every
+//! The files in `themes/` are embedded so the binary stands alone; user theme files
+//! (`themes/NAME.toml` beside the config, then `./themes/NAME.toml`) add to them or
+//! replace a built-in of the same name. With `NO_COLOR` every
 //! style is colourless and state is carried by symbols, words and text attributes.
 use ratatui::style::{Color, Modifier, Style};
 use std::str::FromStr;
@@ -36,8 +38,41 @@ pub struct Theme {
 pub enum ThemeError {
     #[error("theme {name}: {message}")]
     Bad { name: String, message: String },
-    #[error("unknown theme `{0}` (known: dark, light, high-contrast, colorblind)")]
+    #[error(
+        "unknown theme `{0}` (built-in: dark, light, high-contrast, colorblind; or a file themes/NAME.toml beside the config)"
+    )]
     Unknown(String),
+    #[error("theme file {}: {message}", path.display())]
+    File { path: std::path::PathBuf, message: String },
+}
+
+static SEARCH_DIRS: std::sync::OnceLock<Vec<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// Where user theme files live for a config at `config_path`: `<its folder>/themes`, then
+/// `./themes`.
+pub fn dirs_for(config_path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = config_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        dirs.push(dir.join("themes"));
+    }
+    dirs.push(std::path::PathBuf::from("themes"));
+    dirs
+}
+
+/// Sets, once per process, the config whose `themes/` folder is searched.
+pub fn set_config_path(config_path: &std::path::Path) {
+    let _ = SEARCH_DIRS.set(dirs_for(config_path));
+}
+
+/// The user theme folders: those of the config set with [`set_config_path`], else those
+/// of the default config place.
+pub fn search_dirs() -> Vec<std::path::PathBuf> {
+    SEARCH_DIRS.get().cloned().unwrap_or_else(|| {
+        let default = directories::ProjectDirs::from("", "", "opsdeck")
+            .map(|d| d.config_dir().join("config.toml"))
+            .unwrap_or_default();
+        dirs_for(&default)
+    })
 }
 
 impl Theme {
@@ -91,6 +126,49 @@ impl Theme {
         let (_, text) =
             BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| ThemeError::Unknown(name.into()))?;
         Theme::parse(text)
+    }
+
+    /// A user theme file `NAME.toml` in the first of `dirs` that has one, else the
+    /// built-in theme of that name. The file's `name` must match its file name.
+    pub fn find(name: &str, dirs: &[std::path::PathBuf]) -> Result<Theme, ThemeError> {
+        let safe = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
+        match dirs.iter().map(|d| d.join(format!("{name}.toml"))).find(|p| safe && p.is_file()) {
+            Some(path) => Theme::from_file(&path),
+            None => Theme::builtin(name),
+        }
+    }
+
+    /// A theme file; its `name` must be its file name without `.toml`.
+    pub fn from_file(path: &std::path::Path) -> Result<Theme, ThemeError> {
+        let file = |message: String| ThemeError::File { path: path.to_path_buf(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| file(e.to_string()))?;
+        let theme = Theme::parse(&text).map_err(|e| match e {
+            ThemeError::Bad { message, .. } => file(message.trim_end().to_string()),
+            other => file(other.to_string()),
+        })?;
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if theme.name != stem {
+            return Err(file(format!("`name = \"{}\"` must match the file name `{stem}`", theme.name)));
+        }
+        Ok(theme)
+    }
+
+    /// The built-in themes, each replaced by a user file of the same name, then the other
+    /// user themes in `dirs` by name (a file that does not parse is left out: `opsdeck
+    /// check` names it).
+    pub fn all_in(dirs: &[std::path::PathBuf]) -> Vec<Theme> {
+        let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+        let mut extra: Vec<String> = dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flatten()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".toml").map(str::to_string))
+            .filter(|n| !names.contains(n))
+            .collect();
+        extra.sort();
+        extra.dedup();
+        names.extend(extra);
+        names.iter().filter_map(|n| Theme::find(n, dirs).or_else(|_| Theme::builtin(n)).ok()).collect()
     }
 
     /// Every built-in theme, in cycle order.
@@ -206,5 +284,33 @@ mod tests {
         assert_eq!(plain.base(), Style::new());
         assert!(matches!(Theme::builtin("neon"), Err(ThemeError::Unknown(_))));
         assert!(Theme::parse("name = \"x\"").is_err());
+    }
+
+    #[test]
+    fn user_theme_files_add_to_and_replace_builtins() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("themes");
+        std::fs::create_dir(&dir).unwrap();
+        let dark = BUILTIN[0].1;
+        std::fs::write(dir.join("neon.toml"), dark.replace("name = \"dark\"", "name = \"neon\"")).unwrap();
+        std::fs::write(dir.join("light.toml"), dark.replace("name = \"dark\"", "name = \"light\"")).unwrap();
+        std::fs::write(dir.join("wrong.toml"), dark).unwrap();
+        let dirs = vec![tmp.path().join("missing"), dir.clone()];
+        assert_eq!(Theme::find("neon", &dirs).unwrap().name, "neon");
+        assert_eq!(
+            Theme::find("light", &dirs).unwrap().background,
+            Theme::builtin("dark").unwrap().background
+        );
+        assert!(
+            matches!(Theme::find("wrong", &dirs), Err(ThemeError::File { .. })),
+            "name must match the file"
+        );
+        assert!(matches!(Theme::find("../themes/neon", &dirs), Err(ThemeError::Unknown(_))));
+        let names: Vec<String> = Theme::all_in(&dirs).into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["dark", "light", "high-contrast", "colorblind", "neon"]);
+        assert_eq!(
+            dirs_for(std::path::Path::new("/etc/opsdeck/config.toml"))[0],
+            std::path::Path::new("/etc/opsdeck/themes")
+        );
     }
 }

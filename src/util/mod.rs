@@ -1,5 +1,7 @@
-//! Small helpers shared by every layer: durations in config syntax, ages for display.
+//! Small helpers shared by every layer: durations in config syntax, ages for display, the
+//! log file.
 pub mod duration;
+pub mod log;
 pub mod memory;
 pub mod out;
 pub mod paths;

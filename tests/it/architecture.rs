@@ -15,8 +15,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Silences against Alertmanager clusters, and their records in the incident book.
     ("silence", &["domain", "config", "incident", "sources", "util", "cli"]),
     // `config::check` and `config::cli` are the `check`/`init` command handlers: they lint
-    // runbooks and poll once; validation names `derive::Priority`.
-    ("config", &["domain", "util", "cli", "sources", "derive", "runbook", "snapshot"]),
+    // runbooks and poll once; validation names `derive::Priority`; `check` also checks the
+    // keymap file (`model::Keymap`) and the theme (`ui::Theme`) the screen will load.
+    ("config", &["domain", "util", "cli", "sources", "derive", "runbook", "snapshot", "model", "ui"]),
     // `derive` only in the alertmanager tests (dedup keeps the derived views).
     ("sources", &["domain", "config", "util", "derive"]),
     ("derive", &["domain", "config", "util"]),

@@ -43,11 +43,15 @@ fn three_mistakes_are_all_named_with_line_and_column() {
     let file = path.display().to_string();
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with(&file)).collect();
     assert_eq!(lines.len(), 3, "{err}");
-    assert!(lines[0].starts_with(&format!("{file}:2:8: `poll`: bad duration `often`")), "{}", lines[0]);
-    assert!(lines[1].starts_with(&format!("{file}:7:1: unknown key `tiemout` in [[prometheus]] (did you mean `timeout`?); expected: name, url")), "{}", lines[1]);
+    assert!(
+        lines[0].starts_with(&format!("{file}:2:8: error: `poll`: bad duration `often`")),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with(&format!("{file}:7:1: error: unknown key `tiemout` in [[prometheus]] (did you mean `timeout`?); expected: name, url")), "{}", lines[1]);
     assert!(
         lines[2].starts_with(&format!(
-            "{file}:11:10: `source = \"staging\"` names no configured source; metrics sources: prod"
+            "{file}:11:10: error: `source = \"staging\"` names no configured source; metrics sources: prod"
         )),
         "{}",
         lines[2]
@@ -81,11 +85,11 @@ fn bad_urls_priorities_and_escalation_are_named() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     for place in [
-        ":3:7: `url`",
-        ":5:8: duplicate source name `am`",
-        ":8:20: `map.critical`",
-        ":10:10: unknown escalation preset",
-        ":11:9: `tiers` is empty",
+        ":3:7: error: `url`",
+        ":5:8: error: duplicate source name `am`",
+        ":8:20: error: `map.critical`",
+        ":10:10: error: unknown escalation preset",
+        ":11:9: error: `tiers` is empty",
     ] {
         assert!(err.contains(place), "missing {place} in:\n{err}");
     }

@@ -15,6 +15,7 @@ mod ui_support;
 
 mod architecture;
 mod backends;
+mod check_carets;
 mod classifier_corpus;
 mod classifier_props;
 mod config_check;
@@ -36,6 +37,7 @@ mod incident_clock_pane;
 mod incident_transitions;
 mod incident_trust;
 mod journal_tamper;
+mod packaging;
 mod reliability_disk;
 mod reliability_escapes;
 mod reliability_faults;

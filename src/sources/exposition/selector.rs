@@ -2,7 +2,6 @@
 //! the sum over the samples they match.
 use super::{ScrapedSample, cursor::Cursor};
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchOp {
     Equal,
