@@ -1,5 +1,7 @@
-//! Polling: one source, one task, one request in flight. `poll_once` is what `snapshot`
-//! uses; `spawn` runs a source on its interval until the receiver goes away.
+//! Polling: one source, one task. A Prometheus source runs its plan with up to
+//! `max_in_flight` requests at once (`plan_runner`); the others send one request a poll.
+//! `poll_once` is what `snapshot` uses; `spawn` runs a source on its interval until the
+//! receiver goes away.
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
@@ -68,7 +70,7 @@ impl SourceClient {
         })
     }
 
-    /// One poll: for metrics sources the whole plan, sequentially.
+    /// One poll: for metrics sources the whole plan (Prometheus: in parallel, bounded).
     pub async fn poll(&self, plan: &QueryPlan, now: DateTime<Utc>) -> Result<PollData, SourceError> {
         match self {
             SourceClient::Prometheus(c) => c.run_plan(plan, now).await.map(PollData::Metrics),
@@ -101,6 +103,9 @@ where
         let mut ticker = tokio::time::interval(plan.interval().max(std::time::Duration::from_millis(10)));
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut client: Option<SourceClient> = None;
+        // A Prometheus source keeps its runner between polls: answers still in flight,
+        // the latest answer of every query, the sparklines' history.
+        let mut runner: Option<super::plan_runner::PlanRunner> = None;
         loop {
             tokio::select! {
                 _ = ticker.tick() => {}
@@ -109,7 +114,12 @@ where
             let now = Utc::now();
             if client.is_none() {
                 match SourceClient::new(plan.kind, &plan.spec, &plan.defaults) {
-                    Ok(c) => client = Some(c),
+                    Ok(c) => {
+                        if let SourceClient::Prometheus(p) = &c {
+                            runner = Some(super::plan_runner::PlanRunner::new(p.clone(), p.max_in_flight()));
+                        }
+                        client = Some(c);
+                    }
                     Err(e) => {
                         let o = PollOutcome {
                             source: plan.spec.name.clone(),
@@ -125,8 +135,16 @@ where
                 }
             }
             let Some(c) = client.as_ref() else { continue };
+            // A round of a Prometheus plan ends within one interval; what is still in flight
+            // then joins the next round.
+            let deadline = tokio::time::Instant::now() + plan.interval();
             let result = tokio::select! {
-                r = c.poll(&plan.plan, now) => r,
+                r = async {
+                    match runner.as_mut() {
+                        Some(r) => r.round(&plan.plan, now, Some(deadline)).await.map(PollData::Metrics),
+                        None => c.poll(&plan.plan, now).await,
+                    }
+                } => r,
                 _ = tx.closed() => return,
             };
             let outcome =
