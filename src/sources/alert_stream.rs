@@ -30,6 +30,19 @@ impl Pos {
     }
 }
 
+/// Whether `b` can start a JSON value.
+fn starts_value(b: u8) -> bool {
+    matches!(b, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
+}
+
+fn not_a_list(b: u8) -> &'static str {
+    if starts_value(b) { "invalid type: expected a list of alerts" } else { "expected value" }
+}
+
+fn not_an_alert(b: u8) -> &'static str {
+    if starts_value(b) { "invalid type: expected an alert object" } else { "expected value" }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Before the opening `[`.
@@ -159,7 +172,7 @@ impl ArraySplitter {
                     self.line_start = abs + 1;
                 }
                 State::Start if b == b'[' => self.state = State::First,
-                State::Start => return Err(self.fail(abs, "expected a list of alerts")),
+                State::Start => return Err(self.fail(abs, not_a_list(b))),
                 State::First if b == b']' => self.state = State::Done,
                 State::First | State::Next if b == b'{' => {
                     self.state = State::Elem;
@@ -168,7 +181,7 @@ impl ArraySplitter {
                     elem_from = Some(i);
                     self.buf.clear();
                 }
-                State::First | State::Next => return Err(self.fail(abs, "expected an alert object")),
+                State::First | State::Next => return Err(self.fail(abs, not_an_alert(b))),
                 State::After if b == b',' => self.state = State::Next,
                 State::After if b == b']' => self.state = State::Done,
                 State::After => return Err(self.fail(abs, "expected `,` or `]`")),

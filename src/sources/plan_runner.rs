@@ -114,8 +114,8 @@ impl PlanRunner {
     }
 
     /// One round at `now`: asks every query not in flight (ranges only when a step ended),
-    /// waits for this round's answers or until `deadline`, and returns the latest of
-    /// everything. The source fails (outer `Err`) only when nothing it was asked succeeded
+    /// waits for this round's answers, or until `deadline` once one came, and returns the
+    /// latest of everything. The source fails (outer `Err`) only when nothing it was asked succeeded
     /// and something failed at the source level (unreachable, timed out, not the API); a
     /// query that failed alone is a per-query error.
     pub async fn round(
@@ -156,7 +156,9 @@ impl PlanRunner {
         let mut ok = 0usize;
         let mut failed: Option<SourceError> = None;
         while pending > 0 {
-            let next = match deadline {
+            // The deadline ends a round only once something answered in it: a round with
+            // no news waits for the first answer (each request is bounded by the timeout).
+            let next = match deadline.filter(|_| ok > 0 || failed.is_some()) {
                 Some(d) => tokio::select! {
                     j = self.tasks.join_next() => j,
                     _ = tokio::time::sleep_until(d) => break,
