@@ -91,9 +91,22 @@ pub async fn poll_once(p: &SourcePlan, now: DateTime<Utc>) -> PollOutcome {
     PollOutcome { source: p.spec.name.clone(), kind: p.kind, taken_at: now, result }
 }
 
+/// Names a file that every poll appends `<source> <milliseconds> ok|failed` to (bench/scale
+/// reads the screen's poll durations from it).
+pub const POLL_LOG: &str = "OPSDECK_POLL_LOG";
+
+fn log_poll(path: &std::ffi::OsStr, source: &str, took: std::time::Duration, ok: bool) {
+    use std::io::Write;
+    let line = format!("{source} {} {}\n", took.as_millis(), if ok { "ok" } else { "failed" });
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
 /// Polls `plan` on its interval on its own task (first poll at once), sending each outcome
 /// on `tx`. Polls never overlap: the next starts at least one interval after the previous
-/// started and never before it finished. Ends when the receiver is dropped. A client that
+/// started and never before it finished (a Prometheus round ends within an interval once
+/// it has an answer; its stragglers join the next round, see `plan_runner`). Ends when the receiver is dropped. A client that
 /// cannot be built (say, a missing token file) is retried on every tick.
 pub fn spawn<M>(plan: SourcePlan, tx: mpsc::Sender<M>) -> tokio::task::JoinHandle<()>
 where
@@ -106,6 +119,7 @@ where
         // A Prometheus source keeps its runner between polls: answers still in flight,
         // the latest answer of every query, the sparklines' history.
         let mut runner: Option<super::plan_runner::PlanRunner> = None;
+        let poll_log = std::env::var_os(POLL_LOG).filter(|v| !v.is_empty());
         loop {
             tokio::select! {
                 _ = ticker.tick() => {}
@@ -137,7 +151,8 @@ where
             let Some(c) = client.as_ref() else { continue };
             // A round of a Prometheus plan ends within one interval; what is still in flight
             // then joins the next round.
-            let deadline = tokio::time::Instant::now() + plan.interval();
+            let started = tokio::time::Instant::now();
+            let deadline = started + plan.interval();
             let result = tokio::select! {
                 r = async {
                     match runner.as_mut() {
@@ -147,6 +162,9 @@ where
                 } => r,
                 _ = tx.closed() => return,
             };
+            if let Some(log) = &poll_log {
+                log_poll(log, &plan.spec.name, started.elapsed(), result.is_ok());
+            }
             let outcome =
                 PollOutcome { source: plan.spec.name.clone(), kind: plan.kind, taken_at: now, result };
             if tx.send(outcome.into()).await.is_err() {
