@@ -49,7 +49,7 @@ pub enum SourceError {
 pub fn format_size(n: usize) -> String {
     for (u, m) in [("GiB", 1usize << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
         if n >= m {
-            return if n % m == 0 {
+            return if n.is_multiple_of(m) {
                 format!("{} {u}", n / m)
             } else {
                 format!("{:.1} {u}", n as f64 / m as f64)

@@ -214,9 +214,7 @@ impl Pass<'_> {
 }
 
 fn fp_hash(h: &KeyHasher, fp: &str) -> u64 {
-    let mut s = h.build_hasher();
-    fp.hash(&mut s);
-    s.finish()
+    h.hash_one(fp)
 }
 
 impl Acc<'_> {
