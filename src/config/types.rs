@@ -88,6 +88,9 @@ impl Default for Defaults {
     }
 }
 
+/// Prometheus queries of one source in flight at once unless `max_in_flight` says otherwise.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 8;
+
 /// One source of any kind: `[[prometheus]]`, `[[scrape]]`, `[[alertmanager]]`, `[[statuspage]]`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +119,13 @@ pub struct SourceSpec {
     /// peers tell): a silence is posted once per cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+    /// The largest answer read (`"128MiB"` or bytes); default 128 MiB for Alertmanager
+    /// (a storm of 100,000 alerts is about 60 MB), 16 MiB for the others.
+    #[serde(with = "crate::util::bytes::serde_opt", default, skip_serializing_if = "Option::is_none")]
+    pub max_body: Option<u64>,
+    /// Prometheus: how many queries of one poll may be in flight at once (default 8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_in_flight: Option<usize>,
 }
 
 impl SourceSpec {
@@ -124,6 +134,10 @@ impl SourceSpec {
     }
     pub fn timeout_or(&self, d: &Defaults) -> Duration {
         self.timeout.unwrap_or(d.timeout)
+    }
+    /// `max_in_flight`, at least 1.
+    pub fn max_in_flight_or_default(&self) -> usize {
+        self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT).max(1)
     }
 }
 

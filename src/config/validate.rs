@@ -41,6 +41,8 @@ const SOURCE_KEYS: &[&str] = &[
     "secret_headers",
     "ca_file",
     "cluster",
+    "max_body",
+    "max_in_flight",
 ];
 const HEALTH_KEYS: &[&str] = &[
     "service",
@@ -230,7 +232,33 @@ fn source(d: &mut Diag, tbl: Tbl) -> Option<(String, Span)> {
     string_list(d, tbl, "secret_headers");
     nonempty(d, tbl, "ca_file", false);
     nonempty(d, tbl, "cluster", false);
+    limits(d, tbl);
     name
+}
+
+/// `max_body` (a size: `"128MiB"` or an integer of bytes, at least 1 KiB) and
+/// `max_in_flight` (an integer from 1 to 256).
+fn limits(d: &mut Diag, tbl: Tbl) {
+    if let Some(e) = tbl.entry("max_body") {
+        let parsed = match e.item.as_value() {
+            Some(toml_edit::Value::Integer(i)) => {
+                u64::try_from(*i.value()).map_err(|_| "must be positive".to_string())
+            }
+            Some(toml_edit::Value::String(s)) => crate::util::bytes::parse(s.value()),
+            _ => Err("must be a size such as \"128MiB\" or a number of bytes".to_string()),
+        };
+        match parsed {
+            Ok(n) if n < 1024 => d.at(&e.value_span, "`max_body` must be at least 1KiB"),
+            Ok(_) => {}
+            Err(msg) => d.at(&e.value_span, format!("`max_body`: {msg}")),
+        }
+    }
+    if let Some(e) = tbl.entry("max_in_flight") {
+        match e.item.as_value() {
+            Some(toml_edit::Value::Integer(i)) if (1..=256).contains(i.value()) => {}
+            _ => d.at(&e.value_span, "`max_in_flight` must be an integer from 1 to 256"),
+        }
+    }
 }
 
 /// URLs must be absolute http(s) with a host.

@@ -42,6 +42,10 @@ pub struct DemoArgs {
     /// Theme of the screen.
     #[arg(long)]
     pub theme: Option<String>,
+    /// Answer every Prometheus, Alertmanager and Statuspage request after this long (a
+    /// slow, distributed backend; load tests).
+    #[arg(long, default_value = "0s", value_parser = crate::util::duration::parse)]
+    pub latency: Duration,
     /// Poll interval written into the demo config.
     #[arg(long, default_value = "5s", value_parser = crate::util::duration::parse)]
     pub poll: Duration,
@@ -181,7 +185,7 @@ pub fn demo(s: &ScreenArgs, a: &DemoArgs) -> anyhow::Result<i32> {
     let rt = runtime()?;
     let server = {
         let _enter = rt.enter();
-        server::start_on(listeners, opts, Clock::Wall)?
+        server::start_slow(listeners, opts, Clock::Wall, a.latency)?
     };
     let (dir, path) = write_config(&server, a.poll, theme.as_deref().unwrap_or("dark"), a.speed)?;
     if a.serve_only {

@@ -138,13 +138,35 @@ pub async fn start(opts: SimOptions, clock: Clock) -> anyhow::Result<SimServer> 
 
 /// Starts the model and its four servers on `listeners` (on the current tokio runtime).
 pub fn start_on(listeners: Listeners, opts: SimOptions, clock: Clock) -> anyhow::Result<SimServer> {
+    start_slow(listeners, opts, clock, std::time::Duration::ZERO)
+}
+
+/// `start_on`, with every Prometheus, Alertmanager and Statuspage request answered only
+/// after `latency` (a slow, distributed backend: `opsdeck demo --serve-only --latency 1s`).
+pub fn start_slow(
+    listeners: Listeners,
+    opts: SimOptions,
+    clock: Clock,
+    latency: std::time::Duration,
+) -> anyhow::Result<SimServer> {
     let shared = Shared::new(Sim::new(opts), clock);
     let (prometheus_url, alertmanager_url, status_base, sim_url) =
         (listeners.url(0), listeners.url(1), listeners.url(2), listeners.url(3));
     let [l1, l2, l3, l4] = listeners.0;
-    let t1 = serve(l1, prom::router(shared.clone()))?;
-    let t2 = serve(l2, am::router(shared.clone()))?;
-    let t3 = serve(l3, statuspage::router(shared.clone()))?;
+    let slow = |r: axum::Router| {
+        if latency.is_zero() {
+            return r;
+        }
+        r.layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                tokio::time::sleep(latency).await;
+                next.run(req).await
+            },
+        ))
+    };
+    let t1 = serve(l1, slow(prom::router(shared.clone())))?;
+    let t2 = serve(l2, slow(am::router(shared.clone())))?;
+    let t3 = serve(l3, slow(statuspage::router(shared.clone())))?;
     let t4 = serve(l4, admin::router(shared.clone()))?;
     let statuspage_urls = PAGES
         .iter()

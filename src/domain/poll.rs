@@ -38,10 +38,25 @@ pub enum SourceError {
     Http { status: u16, detail: String },
     #[error("invalid JSON at line {line} column {column}: {message}")]
     BadJson { line: usize, column: usize, message: String },
-    #[error("response larger than {limit} bytes")]
+    /// Over the source's `max_body`; the pane keeps the last good data.
+    #[error("response larger than max_body ({})", format_size(*limit))]
     TooLarge { limit: usize },
     #[error("{0}")]
     Other(String),
+}
+
+/// `16 MiB`, `128 MiB`, `1.5 KiB`, `900 B` (as `util::bytes::format`).
+pub fn format_size(n: usize) -> String {
+    for (u, m) in [("GiB", 1usize << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if n >= m {
+            return if n.is_multiple_of(m) {
+                format!("{} {u}", n / m)
+            } else {
+                format!("{:.1} {u}", n as f64 / m as f64)
+            };
+        }
+    }
+    format!("{n} B")
 }
 
 /// The outcome of one poll of one source; every result carries the time it was taken.

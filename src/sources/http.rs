@@ -182,16 +182,9 @@ impl HttpClient {
         let client = builder
             .build()
             .map_err(|e| SourceError::Other(format!("cannot build the HTTP client: {}", e.without_url())))?;
-        Ok(HttpClient {
-            client,
-            base,
-            auth,
-            timeout,
-            connect_timeout,
-            body_limit: DEFAULT_BODY_LIMIT,
-            ca_file,
-            header_values,
-        })
+        let body_limit =
+            spec.max_body.map_or(DEFAULT_BODY_LIMIT, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        Ok(HttpClient { client, base, auth, timeout, connect_timeout, body_limit, ca_file, header_values })
     }
 
     /// The same client with another body size cap.
@@ -253,12 +246,50 @@ impl HttpClient {
         self.send(self.client.delete(self.url(path))).await
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Result<Body, SourceError> {
-        let req = match &self.auth {
+    fn authorize(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.auth {
             Auth::None => req,
             Auth::Bearer(t) => req.bearer_auth(t.expose()),
             Auth::Basic { username, password } => req.basic_auth(username, Some(password.expose())),
+        }
+    }
+
+    /// GET `path`, handing a 2xx body to `sink` chunk by chunk as it arrives (never held
+    /// whole), under the size cap and the total timeout. `Ok(None)`: a 2xx answer, all of it
+    /// given to `sink`; `Ok(Some(body))`: another status, its body read whole (and scrubbed)
+    /// for the message. An error of `sink` ends the read.
+    pub async fn get_streaming(
+        &self,
+        path: &str,
+        sink: &mut (dyn FnMut(&[u8]) -> Result<(), SourceError> + Send),
+    ) -> Result<Option<Body>, SourceError> {
+        let req = self.authorize(self.client.get(self.url(path)));
+        let read = async {
+            let mut resp = req.send().await.map_err(|e| self.map_error(e))?;
+            if !resp.status().is_success() {
+                return self.finish_body(resp).await.map(Some);
+            }
+            if resp.content_length().is_some_and(|len| len > self.body_limit as u64) {
+                return Err(SourceError::TooLarge { limit: self.body_limit });
+            }
+            let mut total = 0usize;
+            while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(e))? {
+                total += chunk.len();
+                if total > self.body_limit {
+                    return Err(SourceError::TooLarge { limit: self.body_limit });
+                }
+                sink(&chunk)?;
+            }
+            Ok(None)
         };
+        match tokio::time::timeout(self.timeout, read).await {
+            Ok(r) => r,
+            Err(_) => Err(SourceError::Timeout(self.timeout)),
+        }
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<Body, SourceError> {
+        let req = self.authorize(req);
         // reqwest's own timeout covers connect + headers + body; the outer one is a guard so
         // that nothing here can outlive the total timeout whatever the server does.
         match tokio::time::timeout(self.timeout, self.send_inner(req)).await {
@@ -268,7 +299,12 @@ impl HttpClient {
     }
 
     async fn send_inner(&self, req: reqwest::RequestBuilder) -> Result<Body, SourceError> {
-        let mut resp = req.send().await.map_err(|e| self.map_error(e))?;
+        let resp = req.send().await.map_err(|e| self.map_error(e))?;
+        self.finish_body(resp).await
+    }
+
+    /// Reads an answer's body whole, under the cap (error bodies scrubbed of secrets).
+    async fn finish_body(&self, mut resp: reqwest::Response) -> Result<Body, SourceError> {
         let status = resp.status().as_u16();
         let content_type = resp
             .headers()

@@ -1,5 +1,7 @@
-//! Polling: one source, one task, one request in flight. `poll_once` is what `snapshot`
-//! uses; `spawn` runs a source on its interval until the receiver goes away.
+//! Polling: one source, one task. A Prometheus source runs its plan with up to
+//! `max_in_flight` requests at once (`plan_runner`); the others send one request a poll.
+//! `poll_once` is what `snapshot` uses; `spawn` runs a source on its interval until the
+//! receiver goes away.
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
@@ -68,7 +70,7 @@ impl SourceClient {
         })
     }
 
-    /// One poll: for metrics sources the whole plan, sequentially.
+    /// One poll: for metrics sources the whole plan (Prometheus: in parallel, bounded).
     pub async fn poll(&self, plan: &QueryPlan, now: DateTime<Utc>) -> Result<PollData, SourceError> {
         match self {
             SourceClient::Prometheus(c) => c.run_plan(plan, now).await.map(PollData::Metrics),
@@ -89,9 +91,22 @@ pub async fn poll_once(p: &SourcePlan, now: DateTime<Utc>) -> PollOutcome {
     PollOutcome { source: p.spec.name.clone(), kind: p.kind, taken_at: now, result }
 }
 
+/// Names a file that every poll appends `<source> <milliseconds> ok|failed` to (bench/scale
+/// reads the screen's poll durations from it).
+pub const POLL_LOG: &str = "OPSDECK_POLL_LOG";
+
+fn log_poll(path: &std::ffi::OsStr, source: &str, took: std::time::Duration, ok: bool) {
+    use std::io::Write;
+    let line = format!("{source} {} {}\n", took.as_millis(), if ok { "ok" } else { "failed" });
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
 /// Polls `plan` on its interval on its own task (first poll at once), sending each outcome
 /// on `tx`. Polls never overlap: the next starts at least one interval after the previous
-/// started and never before it finished. Ends when the receiver is dropped. A client that
+/// started and never before it finished (a Prometheus round ends within an interval once
+/// it has an answer; its stragglers join the next round, see `plan_runner`). Ends when the receiver is dropped. A client that
 /// cannot be built (say, a missing token file) is retried on every tick.
 pub fn spawn<M>(plan: SourcePlan, tx: mpsc::Sender<M>) -> tokio::task::JoinHandle<()>
 where
@@ -101,6 +116,10 @@ where
         let mut ticker = tokio::time::interval(plan.interval().max(std::time::Duration::from_millis(10)));
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut client: Option<SourceClient> = None;
+        // A Prometheus source keeps its runner between polls: answers still in flight,
+        // the latest answer of every query, the sparklines' history.
+        let mut runner: Option<super::plan_runner::PlanRunner> = None;
+        let poll_log = std::env::var_os(POLL_LOG).filter(|v| !v.is_empty());
         loop {
             tokio::select! {
                 _ = ticker.tick() => {}
@@ -109,7 +128,12 @@ where
             let now = Utc::now();
             if client.is_none() {
                 match SourceClient::new(plan.kind, &plan.spec, &plan.defaults) {
-                    Ok(c) => client = Some(c),
+                    Ok(c) => {
+                        if let SourceClient::Prometheus(p) = &c {
+                            runner = Some(super::plan_runner::PlanRunner::new(p.clone(), p.max_in_flight()));
+                        }
+                        client = Some(c);
+                    }
                     Err(e) => {
                         let o = PollOutcome {
                             source: plan.spec.name.clone(),
@@ -125,10 +149,22 @@ where
                 }
             }
             let Some(c) = client.as_ref() else { continue };
+            // A round of a Prometheus plan ends within one interval; what is still in flight
+            // then joins the next round.
+            let started = tokio::time::Instant::now();
+            let deadline = started + plan.interval();
             let result = tokio::select! {
-                r = c.poll(&plan.plan, now) => r,
+                r = async {
+                    match runner.as_mut() {
+                        Some(r) => r.round(&plan.plan, now, Some(deadline)).await.map(PollData::Metrics),
+                        None => c.poll(&plan.plan, now).await,
+                    }
+                } => r,
                 _ = tx.closed() => return,
             };
+            if let Some(log) = &poll_log {
+                log_poll(log, &plan.spec.name, started.elapsed(), result.is_ok());
+            }
             let outcome =
                 PollOutcome { source: plan.spec.name.clone(), kind: plan.kind, taken_at: now, result };
             if tx.send(outcome.into()).await.is_err() {

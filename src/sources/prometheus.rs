@@ -19,15 +19,22 @@ pub const MAX_POINTS: u64 = 11_000;
 #[derive(Debug, Clone)]
 pub struct PromClient {
     http: HttpClient,
+    max_in_flight: usize,
 }
 
 impl PromClient {
     pub fn new(spec: &SourceSpec, defaults: &Defaults) -> Result<Self, SourceError> {
-        Ok(PromClient { http: HttpClient::new(spec, defaults)? })
+        let http = HttpClient::new(spec, defaults)?;
+        Ok(PromClient { http, max_in_flight: spec.max_in_flight_or_default() })
     }
 
     pub fn from_http(http: HttpClient) -> Self {
-        PromClient { http }
+        PromClient { http, max_in_flight: crate::config::types::DEFAULT_MAX_IN_FLIGHT }
+    }
+
+    /// How many requests of one poll may be in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight
     }
 
     /// An instant query evaluated at `now - q.ago` (the API's `time` parameter).
@@ -47,14 +54,23 @@ impl PromClient {
         self.query_range_raw(query, start, end, step).await.map_err(Failure::into_error)
     }
 
-    async fn query_raw(&self, q: &InstantQuery, now: DateTime<Utc>) -> Result<QueryResponse, Failure> {
+    /// The total timeout of one request.
+    pub fn timeout(&self) -> Duration {
+        self.http.timeout()
+    }
+
+    pub(super) async fn query_raw(
+        &self,
+        q: &InstantQuery,
+        now: DateTime<Utc>,
+    ) -> Result<QueryResponse, Failure> {
         let at = now - chrono::Duration::from_std(q.ago).unwrap_or(chrono::Duration::zero());
         let form = [("query", q.query.clone()), ("time", format_time(at))];
         let body = self.http.post_form("/api/v1/query", &form).await.map_err(Failure::Source)?;
         decode(&body)
     }
 
-    async fn query_range_raw(
+    pub(super) async fn query_range_raw(
         &self,
         query: &str,
         start: DateTime<Utc>,
@@ -79,36 +95,19 @@ impl PromClient {
         parse_buildinfo(&body)
     }
 
-    /// Runs a whole plan, instant queries then range queries, one request at a time. A query
-    /// the server answers with an API error is a per-query error; an unreachable server or an
-    /// answer that is not the Prometheus API fails the whole poll. An empty plan still asks
-    /// one trivial query, so the source's status is real.
+    /// Runs a whole plan once, up to `max_in_flight` requests at a time (see
+    /// [`super::plan_runner::PlanRunner`], which the screen's pollers keep between polls). A
+    /// query the server answers with an API error is a per-query error; an unreachable
+    /// server or an answer that is not the Prometheus API fails the whole poll when no
+    /// query succeeded. An empty plan still asks one trivial query.
     pub async fn run_plan(&self, plan: &QueryPlan, now: DateTime<Utc>) -> Result<MetricsPoll, SourceError> {
-        let mut out = MetricsPoll::default();
-        if plan.instant.is_empty() && plan.range.is_empty() {
-            self.query(&InstantQuery::now("1"), now).await?;
-            return Ok(out);
-        }
-        for q in &plan.instant {
-            let r = self.query_raw(q, now).await;
-            out.instant.insert(q.clone(), per_query(r)?);
-        }
-        for r in &plan.range {
-            let (start, end) = range_bounds(r, now);
-            let res = self.query_range_raw(&r.query, start, end, r.step).await;
-            let res = per_query(res)?.and_then(|resp| match resp.data {
-                QueryData::Matrix(series) => Ok(series),
-                other => Err(format!("expected a matrix, got {}", data_kind(&other))),
-            });
-            out.range.insert(r.query.clone(), res);
-        }
-        Ok(out)
+        super::plan_runner::PlanRunner::new(self.clone(), self.max_in_flight).round(plan, now, None).await
     }
 }
 
 /// Why a query failed: the API refused this query (the server is fine), or the server could
 /// not be reached or did not answer with the API at all.
-enum Failure {
+pub(super) enum Failure {
     Api(SourceError),
     Source(SourceError),
 }
@@ -121,17 +120,7 @@ impl Failure {
     }
 }
 
-/// Splits a query result into "the source is fine, this query failed" (inner `Err`) and
-/// "the source failed" (outer `Err`).
-fn per_query(r: Result<QueryResponse, Failure>) -> Result<Result<QueryResponse, String>, SourceError> {
-    match r {
-        Ok(resp) => Ok(Ok(resp)),
-        Err(Failure::Api(e)) => Ok(Err(e.to_string())),
-        Err(Failure::Source(e)) => Err(e),
-    }
-}
-
-fn data_kind(d: &QueryData) -> &'static str {
+pub(super) fn data_kind(d: &QueryData) -> &'static str {
     match d {
         QueryData::Vector(_) => "vector",
         QueryData::Matrix(_) => "matrix",

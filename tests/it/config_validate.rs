@@ -310,3 +310,17 @@ fn escalation_phases_and_targets_are_known_keys_and_checked() {
     assert_eq!(errs.len(), 2, "{errs:?}");
     assert!(errs.iter().all(|e| e.line == 2), "{errs:?}");
 }
+
+#[test]
+fn body_caps_and_requests_in_flight_are_checked() {
+    let ok = "[[alertmanager]]\nname = \"am\"\nurl = \"http://h:9093\"\nmax_body = \"256MiB\"\n\
+              [[prometheus]]\nname = \"p\"\nurl = \"http://h:9090\"\nmax_in_flight = 16\nmax_body = 1048576\n";
+    let c = parse_str(ok, "t.toml").unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(c.alertmanager[0].max_body, Some(256 << 20));
+    assert_eq!((c.prometheus[0].max_in_flight, c.prometheus[0].max_body), (Some(16), Some(1 << 20)));
+    let bad = "[[prometheus]]\nname = \"p\"\nurl = \"http://h:9090\"\nmax_in_flight = 0\nmax_body = \"lots\"\n\
+               [[alertmanager]]\nname = \"am\"\nurl = \"http://h:9093\"\nmax_body = 100\n";
+    has(bad, 4, 17, "`max_in_flight` must be an integer from 1 to 256");
+    has(bad, 5, 12, "`max_body`: bad size `lots`");
+    has(bad, 9, 12, "`max_body` must be at least 1KiB");
+}

@@ -465,7 +465,7 @@ async fn every_fault_at_once_next_to_real_backends_that_stay_fresh() {
     );
     assert!(flaps.iter().filter(|(t, _)| *t < switched).count() >= 5, "500s went on across many polls");
 
-    assert_eq!(reasons["huge"], "response larger than 16777216 bytes");
+    assert_eq!(reasons["huge"], "response larger than max_body (16 MiB)");
     assert!(
         reasons["wrong-types"].starts_with("invalid JSON at line 1 column"),
         "{}",

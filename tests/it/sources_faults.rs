@@ -236,7 +236,7 @@ async fn fifty_mib_body_hits_the_cap() {
     let p = plan(SourceKind::Prometheus, "p", format!("http://{addr}"), Duration::from_secs(20));
     let e = reason(&p).await;
     assert_eq!(e, SourceError::TooLarge { limit: 16 * 1024 * 1024 });
-    assert_eq!(e.to_string(), "response larger than 16777216 bytes");
+    assert_eq!(e.to_string(), "response larger than max_body (16 MiB)");
     // A declared Content-Length past the cap fails before reading.
     let big = " ".repeat(17 * 1024 * 1024);
     let (addr, _) = serve(Fault::Answer(200, "application/json", big)).await;
@@ -370,7 +370,7 @@ async fn healthy_source_stays_fresh_while_others_fail() {
         Some("invalid JSON at line 1 column 1: expected value")
     );
     assert_eq!(failing.get("slow").map(String::as_str), Some("timed out after 1s"));
-    assert_eq!(failing.get("huge").map(String::as_str), Some("response larger than 16777216 bytes"));
+    assert_eq!(failing.get("huge").map(String::as_str), Some("response larger than max_body (16 MiB)"));
 
     // Dropping the receiver ends every poller.
     drop(rx);

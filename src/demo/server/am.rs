@@ -109,13 +109,94 @@ async fn alerts(State(s): State<Arc<Shared>>, Query(p): Query<Params>) -> Respon
         }
     }
     let (list, now) = s.with(|sim| (sim.alerts(), to_secs(sim.now())));
-    let body: Vec<Value> = list
+    let (ends, updated) = (rfc3339(now + 240.0), rfc3339(now));
+    let mut body = String::with_capacity(list.len() * 700 + 2);
+    body.push('[');
+    let mut cache = RENDERED.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    let mut live = std::collections::HashSet::with_capacity(list.len());
+    for a in list
         .iter()
         .filter(|a| if a.silenced_by.is_empty() { active } else { silenced })
         .filter(|a| filters.iter().all(|m| matcher_hits(m, &a.labels)))
-        .map(|a| gettable(a, now, "http://prometheus.demo.svc:9090"))
-        .collect();
-    Json(body).into_response()
+    {
+        if body.len() > 1 {
+            body.push(',');
+        }
+        live.insert(a.fingerprint.clone());
+        let r = match cache.get(&a.fingerprint) {
+            Some(r) if r.is_of(a) => r,
+            _ => {
+                let r = Rendered::of(a);
+                cache.insert(a.fingerprint.clone(), r);
+                &cache[&a.fingerprint]
+            }
+        };
+        r.write(&mut body, &ends, &updated);
+    }
+    body.push(']');
+    if cache.len() > 2 * live.len() + 1024 {
+        cache.retain(|fp, _| live.contains(fp));
+    }
+    drop(cache);
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Each alert's JSON, rendered once and kept (100,000 synthetic alerts are re-sent on
+/// every poll): the text around its `endsAt` and `updatedAt`, which move on every answer.
+static RENDERED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, Rendered>>> =
+    std::sync::OnceLock::new();
+
+struct Rendered {
+    silenced_by: Vec<String>,
+    starts_at: f64,
+    annotations: Labels,
+    /// Before `endsAt`'s value, between it and `updatedAt`'s, after (JSON keys are sorted).
+    parts: [String; 3],
+}
+
+impl Rendered {
+    const ENDS: &str = "\u{1}ENDS\u{1}";
+    const UPDATED: &str = "\u{1}UPDATED\u{1}";
+
+    fn of(a: &SimAlert) -> Rendered {
+        let mut v = gettable(a, 0.0, "http://prometheus.demo.svc:9090");
+        v["endsAt"] = Value::String(Self::ENDS.into());
+        v["updatedAt"] = Value::String(Self::UPDATED.into());
+        let text = v.to_string();
+        let ends = serde_json::to_string(Self::ENDS).unwrap_or_default();
+        let updated = serde_json::to_string(Self::UPDATED).unwrap_or_default();
+        let (i, j) = (text.find(&ends).unwrap_or(0), text.find(&updated).unwrap_or(0));
+        let parts = [
+            text[..i].to_string(),
+            text[i + ends.len()..j].to_string(),
+            text[j + updated.len()..].to_string(),
+        ];
+        Rendered {
+            silenced_by: a.silenced_by.clone(),
+            starts_at: a.starts_at,
+            annotations: a.annotations.clone(),
+            parts,
+        }
+    }
+
+    /// Whether this is still `a`'s text (its labels are its fingerprint).
+    fn is_of(&self, a: &SimAlert) -> bool {
+        self.silenced_by == a.silenced_by
+            && self.starts_at == a.starts_at
+            && self.annotations == a.annotations
+    }
+
+    fn write(&self, out: &mut String, ends: &str, updated: &str) {
+        out.push_str(&self.parts[0]);
+        out.push('"');
+        out.push_str(ends);
+        out.push('"');
+        out.push_str(&self.parts[1]);
+        out.push('"');
+        out.push_str(updated);
+        out.push('"');
+        out.push_str(&self.parts[2]);
+    }
 }
 
 async fn silences(State(s): State<Arc<Shared>>) -> Response {
