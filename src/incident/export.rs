@@ -90,8 +90,13 @@ fn describe(kind: &EventKind) -> (String, String) {
     }
 }
 
-/// The review document for one incident; `now` closes still-running clocks.
+/// The review document for one incident, configured secrets masked (`util::scrub`); `now`
+/// closes still-running clocks.
 pub fn export_markdown(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> String {
+    crate::util::scrub::scrub(&export_unscrubbed(inc, policy, now)).into_owned()
+}
+
+fn export_unscrubbed(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> String {
     let mut out = String::new();
     let w = &mut out;
     let _ = writeln!(w, "# {}: {}\n", inc.label(), inc.title);

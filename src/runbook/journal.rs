@@ -269,8 +269,12 @@ fn lock(file: File, path: &Path) -> Result<nix::fcntl::Flock<File>, JournalError
 }
 
 /// The line for a record: its JSON body with `"hash"` (SHA-256 of the body) appended.
+/// The record as one JSON line with its hash. Every configured secret in the record
+/// (command output, values, reasons) is masked before the hash is taken
+/// (`util::scrub`), so the journal never holds one and still verifies.
 pub fn encode_line(record: &Record) -> String {
     let body = serde_json::to_string(record).expect("a record always serializes");
+    let body = crate::util::scrub::scrub(&body).into_owned();
     let hash = sha256_hex(body.as_bytes());
     format!("{},\"hash\":\"{hash}\"}}", &body[..body.len() - 1])
 }

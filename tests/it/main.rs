@@ -58,6 +58,7 @@ mod runbook_run_resume;
 mod runbook_run_typeahead;
 mod runbook_run_verify;
 mod runbook_run_webhook;
+mod runbook_secrets;
 mod snapshot_real;
 mod sources_exposition;
 mod sources_faults;

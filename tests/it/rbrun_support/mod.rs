@@ -58,6 +58,7 @@ impl Ws {
         c.args(args)
             .env("OPSDECK_CONFIG", self.path().join("cfg.toml"))
             .env("OPSDECK_STATE_DIR", self.state())
+            .env("HOME", self.path())
             .env_remove("OPSDECK_SIM_URL")
             .current_dir(self.path());
         c
