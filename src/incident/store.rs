@@ -118,7 +118,25 @@ impl Store {
         // `_lock` drops here: unlocked after the rename is durable.
     }
 
+    /// Removes the temp files of writers that died before their rename (`kill -9` during
+    /// `incident note`): called under the lock, so no live writer's file is taken.
+    fn sweep_stale_temps(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else { return };
+        let prefix = format!(".{FILE_NAME}.");
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".tmp")) else { continue };
+            let Ok(pid) = pid.parse::<i32>() else { continue };
+            let alive = pid == std::process::id() as i32
+                || nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
+            if !alive {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+
     fn write(&self, book: &IncidentBook) -> Result<(), StoreError> {
+        self.sweep_stale_temps();
         let path = self.path();
         let tmp = self.dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
         let result = (|| {
@@ -193,6 +211,19 @@ mod tests {
 
     fn t0() -> chrono::DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_dead_writers_temp_file_is_swept_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = dir.path().join(format!(".{FILE_NAME}.{dead}.tmp"));
+        std::fs::write(&stale, "{half a book").unwrap();
+        let store = Store::new(dir.path());
+        store.update(|b| declare(b, "DB down", Severity::P1, "alice", t0())).unwrap().unwrap();
+        assert!(!stale.exists(), "the stale temp file is gone");
     }
 
     #[test]
