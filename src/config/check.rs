@@ -47,6 +47,33 @@ pub fn check_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
     load_file(path)
 }
 
+/// The credential files the config names (bearer tokens, passwords, CA files) under the
+/// runbook trust rule (`runbook::trust`): (errors, warnings). A file others may write, or
+/// in a folder they may write, is an error; one others may read is a warning.
+pub fn check_secret_files(c: &Config) -> (Vec<String>, Vec<String>) {
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    let sources = c.prometheus.iter().chain(&c.scrape).chain(&c.alertmanager).chain(&c.statuspage);
+    for s in sources {
+        let files = [
+            ("bearer_token_file", s.bearer_token_file.as_ref()),
+            ("basic_auth.password_file", s.basic_auth.as_ref().and_then(|b| b.password_file.as_ref())),
+            ("ca_file", s.ca_file.as_ref()),
+        ];
+        for (key, file) in files {
+            let Some(f) = file else { continue };
+            if !f.exists() {
+                continue; // loading already says so
+            }
+            match crate::runbook::trust::check_secret_file(f) {
+                Err(e) => errors.push(format!("source `{}`: {key}: {e}", s.name)),
+                Ok(Some(w)) => warnings.push(format!("warning: source `{}`: {key}: {w}", s.name)),
+                Ok(None) => {}
+            }
+        }
+    }
+    (errors, warnings)
+}
+
 /// One line saying what a valid config holds.
 pub fn summary(path: &Path, c: &Config) -> String {
     fn n(count: usize, one: &str, many: &str) -> String {

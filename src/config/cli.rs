@@ -2,7 +2,10 @@
 use clap::Args;
 use std::path::PathBuf;
 
-use super::check::{check_config, check_config_rendered, check_keymap, check_runbooks, full_checks, summary};
+use super::check::{
+    check_config, check_config_rendered, check_keymap, check_runbooks, check_secret_files, full_checks,
+    summary,
+};
 use super::init::write_starter;
 use super::load::resolve_path;
 use crate::cli::ScreenArgs;
@@ -60,6 +63,14 @@ pub fn check(s: &ScreenArgs, a: &CheckArgs) -> anyhow::Result<i32> {
         None
     };
     let mut warnings = 0;
+    if let Some(c) = &config {
+        let (errors, warns) = check_secret_files(c);
+        problems.extend(errors);
+        for w in warns {
+            eprintln!("{w}");
+            warnings += 1;
+        }
+    }
     for d in check_runbooks(&a.runbooks) {
         if d.error {
             problems.push(d.text);

@@ -19,6 +19,7 @@ mod check_carets;
 mod classifier_corpus;
 mod classifier_props;
 mod config_check;
+mod config_secret_files;
 mod config_validate;
 mod demo_cli;
 mod demo_clients;
