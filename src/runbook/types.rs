@@ -87,6 +87,22 @@ pub struct JustificationSpec {
     pub pattern: Option<String>,
 }
 
+/// The one justification check (the run machine's, and the screen's immediate answer):
+/// non-empty after trimming, and matching `spec`'s pattern when it has one.
+pub fn check_justification(spec: Option<&JustificationSpec>, j: &str) -> Result<(), String> {
+    let j = j.trim();
+    if j.is_empty() {
+        return Err("a justification (e.g. a ticket id) is required".into());
+    }
+    if let Some(p) = spec.and_then(|s| s.pattern.as_deref()) {
+        let re = regex::Regex::new(p).map_err(|e| format!("bad justification pattern: {e}"))?;
+        if !re.is_match(j) {
+            return Err(format!("`{j}` does not match {p}"));
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// `id=` of its first block, else a slug of the heading.

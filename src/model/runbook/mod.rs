@@ -521,17 +521,7 @@ pub(super) fn next_param(m: &mut Model, i: usize) -> Vec<Effect> {
 
 /// The justification check the machine will make, for an immediate answer.
 pub fn check_justification(rb: &Runbook, j: &str) -> Result<(), String> {
-    let j = j.trim();
-    if j.is_empty() {
-        return Err("a justification (e.g. a ticket id) is required".into());
-    }
-    if let Some(p) = rb.justification.as_ref().and_then(|s| s.pattern.as_ref()) {
-        let re = regex::Regex::new(p).map_err(|e| format!("bad justification pattern: {e}"))?;
-        if !re.is_match(j) {
-            return Err(format!("`{j}` does not match {p}"));
-        }
-    }
-    Ok(())
+    crate::runbook::types::check_justification(rb.justification.as_ref(), j)
 }
 
 /// Feeds the machine and forwards what it returns.

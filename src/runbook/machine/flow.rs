@@ -26,17 +26,7 @@ impl Machine {
     }
 
     pub(super) fn check_justification(&self, j: &str) -> Result<(), String> {
-        let j = j.trim();
-        if j.is_empty() {
-            return Err("a justification (e.g. a ticket id) is required".into());
-        }
-        if let Some(p) = self.pattern() {
-            let re = regex::Regex::new(&p).map_err(|e| format!("bad justification pattern: {e}"))?;
-            if !re.is_match(j) {
-                return Err(format!("`{j}` does not match {p}"));
-            }
-        }
-        Ok(())
+        crate::runbook::types::check_justification(self.runbook.justification.as_ref(), j)
     }
 
     pub(super) fn begin_run(&mut self) {
