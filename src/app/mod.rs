@@ -4,6 +4,7 @@
 //! Nothing on the loop awaits the network, a file or a process.
 pub mod actions;
 pub mod cli;
+pub mod drive;
 pub mod incidents;
 pub mod input;
 pub mod pollers;
@@ -132,100 +133,10 @@ async fn event_loop(mut model: Model, themes: Vec<Theme>) -> anyhow::Result<i32>
     let effects_tx = tx.clone();
     drop(tx);
 
-    let mut batch = Vec::with_capacity(BATCH);
-    // Set when a signal arrived with a block running: the loop ends then at the latest.
-    let mut leave_by: Option<tokio::time::Instant> = None;
-    let mut left_early = false;
-    // Once drawing failed (the terminal went away), the screen is not drawn again.
-    let mut screen_gone = false;
-    'run: loop {
-        if terminal::take_needs_clear() && !screen_gone {
-            // Back from a suspension: whatever the shell drew is on the screen; repaint all.
-            // (`resize` clears and resets the back buffer; `clear` would first ask the
-            // terminal where its cursor is and wait for the answer.)
-            if let Ok(size) = term.size() {
-                let _ = term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
-            }
-        }
-        if model.take_dirty() && !screen_gone {
-            let theme = &themes[model.theme_index.min(themes.len() - 1)];
-            match term.draw(|f| ui::render(&model, theme, f)) {
-                Ok(_) => model.runbook.drawn_at(Some(std::time::Instant::now())),
-                // Without a run, as before: the error ends opsdeck.
-                Err(e) if !model.runbook.active() => return Err(e).context("drawing"),
-                // The terminal is gone with a run in progress: leave as on SIGHUP, so the
-                // running block is stopped and journaled instead of left behind.
-                Err(_) => {
-                    screen_gone = true;
-                    batch.push(Input::Msg(Msg::Shutdown));
-                }
-            }
-        }
-        if batch.is_empty() {
-            let n = match leave_by {
-                Some(by) => tokio::select! {
-                    n = rx.recv_many(&mut batch, BATCH) => n,
-                    _ = tokio::time::sleep_until(by) => {
-                        left_early = true;
-                        break;
-                    }
-                },
-                None => rx.recv_many(&mut batch, BATCH).await,
-            };
-            if n == 0 {
-                break;
-            }
-        }
-        for ev in batch.drain(..) {
-            let msg = match ev {
-                Input::Msg(m) => m,
-                // Typed before the runbook dialog on screen could be read: never an answer.
-                Input::Key(_, at) if model.runbook.discards_key(at) => continue,
-                Input::Key(k, _) => Msg::Key(k),
-                Input::Click { x, y } => match ui::pane_at(&model, model.size.0, model.size.1, x, y) {
-                    Some(p) => Msg::Click(p),
-                    None => continue,
-                },
-                Input::Wheel { x, y, delta } => match ui::pane_at(&model, model.size.0, model.size.1, x, y) {
-                    Some(pane) => Msg::Scroll { pane, delta },
-                    None => continue,
-                },
-            };
-            for effect in update(&mut model, msg) {
-                match effect {
-                    Effect::Quit => break 'run,
-                    // Never blocks: the incident thread takes the latest views.
-                    Effect::ObserveAlerts(alerts) => {
-                        let _ = observe.send(alerts);
-                    }
-                    Effect::Runbook(job) => {
-                        let _ = runbooks.send(job);
-                    }
-                    Effect::Incident(act) => actions::spawn_incident(
-                        store.clone(),
-                        model.policy.clone(),
-                        act,
-                        model.actions.who.clone(),
-                        effects_tx.clone(),
-                    ),
-                    Effect::ListSilences => {
-                        actions::spawn_list_silences(model.config.clone(), effects_tx.clone())
-                    }
-                    Effect::Silence { silence, sources } => actions::spawn_silence(
-                        model.config.clone(),
-                        store.clone(),
-                        model.policy.clone(),
-                        silence,
-                        sources,
-                        effects_tx.clone(),
-                    ),
-                }
-            }
-            if model.runbook.leaving.is_some() && leave_by.is_none() {
-                leave_by = Some(tokio::time::Instant::now() + LEAVE_LIMIT);
-            }
-        }
-    }
+    let mut edges = RealEdges { observe, runbooks, store, effects_tx };
+    let ended = drive::drive(&mut model, &themes, &mut term, &mut rx, &mut edges).await?;
+    let left_early = ended.left_early;
+    let RealEdges { runbooks, .. } = edges;
     // The edge performs its jobs in order: a closed run's webhook posts are flushed and
     // any journal record still in flight is written before opsdeck exits (bounded).
     if model.runbook.run.is_some() {
@@ -323,4 +234,45 @@ fn spawn_signals(tx: mpsc::Sender<Input>) -> anyhow::Result<()> {
         let _ = tx.send(Input::Msg(Msg::Shutdown)).await;
     });
     Ok(())
+}
+/// The real edges: the incident thread, the runbook edge, the incident store and the
+/// actions that talk to Alertmanager (each spawned, none awaited on the loop).
+struct RealEdges {
+    observe: std::sync::mpsc::Sender<Vec<crate::derive::AlertView>>,
+    runbooks: mpsc::UnboundedSender<crate::model::runbook::RunbookJob>,
+    store: crate::incident::Store,
+    effects_tx: mpsc::Sender<Input>,
+}
+
+impl drive::Edges for RealEdges {
+    fn perform(&mut self, model: &Model, effect: Effect) -> drive::Flow {
+        let (store, effects_tx) = (&self.store, &self.effects_tx);
+        match effect {
+            Effect::Quit => return drive::Flow::Quit,
+            // Never blocks: the incident thread takes the latest views.
+            Effect::ObserveAlerts(alerts) => {
+                let _ = self.observe.send(alerts);
+            }
+            Effect::Runbook(job) => {
+                let _ = self.runbooks.send(job);
+            }
+            Effect::Incident(act) => actions::spawn_incident(
+                store.clone(),
+                model.policy.clone(),
+                act,
+                model.actions.who.clone(),
+                effects_tx.clone(),
+            ),
+            Effect::ListSilences => actions::spawn_list_silences(model.config.clone(), effects_tx.clone()),
+            Effect::Silence { silence, sources } => actions::spawn_silence(
+                model.config.clone(),
+                store.clone(),
+                model.policy.clone(),
+                silence,
+                sources,
+                effects_tx.clone(),
+            ),
+        }
+        drive::Flow::Continue
+    }
 }

@@ -13,6 +13,7 @@ mod ui_runbook_support;
 
 mod ui_support;
 
+mod app_in_process;
 mod architecture;
 mod backends;
 mod check_carets;
