@@ -4,10 +4,13 @@ pub mod check;
 pub mod cli;
 pub mod init;
 pub mod load;
+pub mod ops;
 pub mod secrets;
 pub mod types;
 pub mod validate;
+pub mod validate_ops;
 pub mod walk;
 
 pub use load::{ConfigError, load_file, parse_str, resolve_path};
+pub use ops::*;
 pub use types::*;
