@@ -140,8 +140,37 @@ fn default_length() -> Duration {
 pub struct OverrideSpec {
     pub tier: String,
     pub name: String,
+    #[serde(with = "time")]
     pub from: chrono::DateTime<chrono::Utc>,
+    #[serde(with = "time")]
     pub until: chrono::DateTime<chrono::Utc>,
+}
+
+/// A time written as a TOML datetime (`2026-11-23T09:00:00Z`) or an RFC 3339 string.
+mod time {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = match Either::deserialize(d)? {
+            Either::Text(s) => s,
+            Either::Toml(t) => t.to_string(),
+        };
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not an RFC 3339 time with an offset: {e}")))
+    }
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    }
 }
 
 /// `[comms]`: communication deadlines per channel and severity.

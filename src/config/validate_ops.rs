@@ -168,7 +168,7 @@ fn oncall(d: &mut Diag, tbl: Tbl) {
                     o.span,
                     format!("[[oncall.override]] is missing `{k}` (a time, 2026-11-23T09:00:00Z)"),
                 ),
-                Some(e) if e.item.as_datetime().is_none() => {
+                Some(e) if e.item.as_datetime().is_none() && e.item.as_str().is_none() => {
                     d.at(&e.value_span, format!("`{k}` must be a time such as 2026-11-23T09:00:00Z"))
                 }
                 _ => {}

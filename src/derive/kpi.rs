@@ -4,7 +4,7 @@
 //! the deploys), so this stays pure and free of the incident module.
 //!
 //! Contracts: `met` is null without a target or a value; `trend` is `up`, `down` or `flat`
-//! (within 1% of the previous value), null without both values; `improving` says whether
+//! (within 0.01% of the previous value), null without both values; `improving` says whether
 //! the move is towards the target's side (null for `flat` or without a target).
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -88,7 +88,7 @@ pub fn row(k: &KpiSpec, m: Measured, error: Option<String>) -> KpiRow {
         _ => None,
     };
     let trend = match (m.value, m.previous) {
-        (Some(v), Some(p)) if (v - p).abs() <= p.abs() * 0.01 => Some("flat"),
+        (Some(v), Some(p)) if (v - p).abs() <= p.abs() * 1e-4 => Some("flat"),
         (Some(v), Some(p)) if v > p => Some("up"),
         (Some(_), Some(_)) => Some("down"),
         _ => None,
@@ -112,10 +112,20 @@ pub fn row(k: &KpiSpec, m: Measured, error: Option<String>) -> KpiRow {
         trend,
         improving,
         previous: m.previous,
-        window: crate::util::duration::format_compact(k.window),
+        window: window_text(k.window),
         window_s: k.window.as_secs(),
         source: k.builtin.clone().unwrap_or_else(|| "query".into()),
         error,
+    }
+}
+
+/// `30d`, `7d`, else the compact form (`12h`).
+pub fn window_text(w: std::time::Duration) -> String {
+    let s = w.as_secs();
+    if s >= 86_400 && s.is_multiple_of(86_400) {
+        format!("{}d", s / 86_400)
+    } else {
+        crate::util::duration::format_compact(w)
     }
 }
 
@@ -170,7 +180,7 @@ mod tests {
         assert_eq!((r.met, r.trend, r.improving), (Some(false), Some("down"), Some(false)));
         let r = row(&spec("< 200ms"), Measured { value: Some(0.18), previous: Some(0.25) }, None);
         assert_eq!((r.met, r.trend, r.improving), (Some(true), Some("down"), Some(true)));
-        let r = row(&spec("< 200ms"), Measured { value: Some(0.2), previous: Some(0.2) }, None);
+        let r = row(&spec("< 200ms"), Measured { value: Some(0.2), previous: Some(0.200001) }, None);
         assert_eq!((r.met, r.trend, r.improving), (Some(false), Some("flat"), None));
         let r = row(&spec(">= 1"), Measured::default(), Some("no series".into()));
         assert_eq!((r.met, r.trend), (None, None));
