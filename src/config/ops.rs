@@ -163,9 +163,9 @@ mod time {
             Either::Text(s) => s,
             Either::Toml(t) => t.to_string(),
         };
-        DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not an RFC 3339 time with an offset: {e}")))
+        DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|e| {
+            serde::de::Error::custom(format!("`{text}` is not an RFC 3339 time with an offset: {e}"))
+        })
     }
 
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {

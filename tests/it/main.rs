@@ -19,6 +19,7 @@ mod classifier_corpus;
 mod classifier_props;
 mod config_check;
 mod config_validate;
+mod demo_canary;
 mod demo_cli;
 mod demo_clients;
 mod demo_drill;
