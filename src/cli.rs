@@ -130,6 +130,7 @@ pub fn mutating(c: &Command) -> Option<&'static str> {
         Command::Incident(I::Ack { .. }) => Some("incident ack"),
         Command::Incident(I::Resolve { .. }) => Some("incident resolve"),
         Command::Incident(I::Note { .. }) => Some("incident note"),
+        Command::Incident(I::Update { .. }) => Some("incident update"),
         Command::Silence(s) if s.mutates() => Some("silence"),
         Command::Runbook(R::Run(a)) if !a.drill => Some("runbook run (without --drill)"),
         Command::Runbook(R::Resume { .. }) => Some("runbook resume"),

@@ -12,6 +12,8 @@ use crate::domain::{
 };
 use crate::sources::{SourcePlan, poll_once};
 
+pub mod ops;
+
 /// The version of the `snapshot --json` document (docs/snapshot-json.md).
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -31,6 +33,14 @@ pub struct Snapshot {
     pub alerts: Vec<AlertView>,
     pub statuspages: Vec<StatusRow>,
     pub incidents: Vec<serde_json::Value>,
+    /// One row per `[[kpi]]`, in config order.
+    pub kpis: Vec<crate::derive::kpi::KpiRow>,
+    /// One entry per `[[deploy]]`, in config order.
+    pub deploys: Vec<crate::derive::deploy::DeployView>,
+    /// Who holds each on-call tier now.
+    pub oncall: Vec<ops::OncallRow>,
+    /// The dead-man's switch: the banner text when the always-firing alert is missing.
+    pub deadman: Option<String>,
 }
 
 /// One source's state after the poll. Never holds a URL, header or credential.
@@ -113,7 +123,12 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
             query_errors,
         });
     }
+    let answered = !alerts.is_empty();
     let alerts = derive::alerts::views(&cfg.priority, &crate::domain::dedup(&alerts));
+    let deploys = derive::deploy::views(cfg, &metrics, now);
+    let policy = crate::incident::Policy::from_spec(&cfg.escalation).unwrap_or_default();
+    let kpis = ops::kpis(cfg, &metrics, &deploys, &Default::default(), &policy, now);
+    let deadman = ops::deadman(cfg, &alerts, answered);
     Snapshot {
         schema_version: SCHEMA_VERSION,
         taken_at: now,
@@ -124,6 +139,10 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
         alerts,
         statuspages: derive::status::rows(&pages),
         incidents: Vec::new(),
+        kpis,
+        deploys,
+        oncall: Vec::new(),
+        deadman,
     }
 }
 
@@ -132,17 +151,30 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
 /// from alerts and records escalations). Store problems are reported on stderr and leave
 /// the list empty.
 pub fn fill_incidents(cfg: &Config, snap: &mut Snapshot, now: DateTime<Utc>) {
-    use crate::incident::summary;
-    let policy = match crate::incident::Policy::from_spec(&cfg.escalation) {
+    let policy = match crate::incident::Policy::from_config(cfg) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("opsdeck snapshot: escalation policy: {e}");
             return;
         }
     };
-    match summary::snapshot_incidents(&policy, now) {
-        Ok(list) => snap.incidents = list.iter().filter_map(|i| serde_json::to_value(i).ok()).collect(),
-        Err(e) => eprintln!("opsdeck snapshot: incidents not read: {e}"),
+    snap.oncall = ops::oncall(&policy, now);
+    let book = match crate::incident::Store::from_env().load() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("opsdeck snapshot: incidents not read: {e}");
+            return;
+        }
+    };
+    let list = crate::incident::summary::summaries(&book, &policy, now, false);
+    snap.incidents = list.iter().filter_map(|i| serde_json::to_value(i).ok()).collect();
+    ops::add_comms(cfg, &book, &policy, &mut snap.incidents, now);
+    // the built-ins from the book (the poll's rows are kept for query KPIs)
+    let fresh = ops::kpis(cfg, &BTreeMap::new(), &snap.deploys, &book, &policy, now);
+    for (row, new) in snap.kpis.iter_mut().zip(fresh) {
+        if row.source != "query" {
+            *row = new;
+        }
     }
 }
 

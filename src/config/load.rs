@@ -122,6 +122,7 @@ pub fn rebase_files(config: &mut Config, dir: &Path) {
         }
     }
     rebase(&mut config.audit.key_file);
+    rebase(&mut config.oncall.overrides_file);
 }
 
 /// Parses config text; `file` is only used in messages. Reports every problem it finds

@@ -5,12 +5,15 @@ pub mod cli;
 pub mod init;
 pub mod keymap;
 pub mod load;
+pub mod ops;
 pub mod promql;
 pub mod secrets;
 pub mod snippet;
 pub mod types;
 pub mod validate;
+pub mod validate_ops;
 pub mod walk;
 
 pub use load::{ConfigError, load_file, parse_str, resolve_path};
+pub use ops::*;
 pub use types::*;

@@ -42,6 +42,17 @@ pub struct Config {
     pub readonly: bool,
     #[serde(default)]
     pub audit: AuditSpec,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kpi: Vec<super::ops::KpiSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deploy: Vec<super::ops::DeploySpec>,
+    #[serde(default, skip_serializing_if = "super::ops::OncallSpec::is_empty")]
+    pub oncall: super::ops::OncallSpec,
+    /// None: the defaults of DESIGN.md section 3 (`CommsSpec::default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comms: Option<super::ops::CommsSpec>,
+    #[serde(default)]
+    pub attention: super::ops::AttentionSpec,
 }
 
 /// `[audit]`: an optional key that signs the run index (HMAC-SHA256), so that a journal
@@ -287,6 +298,9 @@ pub struct EscalationSpec {
     /// Clock seconds per real second (the demo sets its `--speed`); default 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
+    /// Phase presets chosen by the opening alert's labels (first match wins).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phase_rule: Vec<super::ops::PhaseRuleSpec>,
 }
 
 /// A response phase that starts `after` the detection time.

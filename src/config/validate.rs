@@ -61,7 +61,8 @@ const HEALTH_QUERIES: &[&str] = &["availability", "latency_p99", "error_rate", "
 const COMMUNITY_KEYS: &[&str] = &["name", "query", "unit", "source", "week_over_week"];
 const MODERATION_KEYS: &[&str] = &["source", "depth", "inflow", "throughput", "oldest_age", "sla"];
 const PRIORITY_KEYS: &[&str] = &["label", "severity_label", "map", "default"];
-const ESCALATION_KEYS: &[&str] = &["preset", "tiers", "phases", "targets", "correlate", "speed"];
+const ESCALATION_KEYS: &[&str] =
+    &["preset", "tiers", "phases", "targets", "correlate", "speed", "phase_rule"];
 const PRESETS: &[&str] = &["matrix", "tiers"];
 
 /// A pane's use of a source, checked once every source is known.
@@ -81,7 +82,8 @@ struct PaneUse {
 pub fn validate(d: &mut Diag, root: &dyn TableLike) {
     let root_span: Span = None;
     let root = Tbl { t: root, what: "the top level", span: &root_span };
-    known_keys(d, root, ROOT_KEYS);
+    let root_keys: Vec<&str> = ROOT_KEYS.iter().chain(super::validate_ops::ROOT_KEYS).copied().collect();
+    known_keys(d, root, &root_keys);
     string(d, root, "environment", false);
     if let Some((name, span)) = string(d, root, "theme", false)
         && let Some(dirs) = d.checks.theme_dirs.clone()
@@ -173,6 +175,7 @@ pub fn validate(d: &mut Diag, root: &dyn TableLike) {
             check_url(d, &url, &span, "webhook");
         }
     }
+    super::validate_ops::validate(d, root);
     if let Some((t, span)) = table(d, root, "audit") {
         let tbl = Tbl { t, what: "[audit]", span: &span };
         known_keys(d, tbl, &["key_file"]);
@@ -454,6 +457,7 @@ fn escalation(d: &mut Diag, tbl: Tbl) {
     }
     ordered_steps(d, tbl, "tiers", "an escalation tier");
     ordered_steps(d, tbl, "phases", "a response phase");
+    super::validate_ops::phase_rules(d, tbl);
     if let Some((v, span)) = number(d, tbl, "speed")
         && !(0.01..=1000.0).contains(&v)
     {

@@ -98,6 +98,7 @@ pub fn build(ep: &Endpoints, poll: Duration, theme: &str) -> Config {
         sla: Duration::from_secs(2 * 3600),
     });
     c.runbooks.dirs = vec![runbooks_dir()];
+    super::ops_config::add(&mut c);
     c
 }
 

@@ -127,7 +127,7 @@ pub fn eval(m: Measure, f: &Frame) -> Vec<(Labels, f64)> {
 }
 
 /// The names `raw_series` produces.
-pub const RAW_NAMES: [&str; 16] = [
+pub const RAW_NAMES: [&str; 24] = [
     "modqueue:estimated_wait:seconds",
     "service:error_rate:pct5m",
     "service:latency_p99:seconds",
@@ -144,6 +144,14 @@ pub const RAW_NAMES: [&str; 16] = [
     "active_users",
     "gateway_websocket_connections",
     "modqueue_oldest_item_timestamp_seconds",
+    "deploy:error_rate:pct5m",
+    "deploy_started_timestamp_seconds",
+    "kpi:availability:pct30d",
+    "kpi:latency_p99:seconds30d",
+    "kpi:deploy_frequency:per_day30d",
+    "kpi:change_failure_rate:pct30d",
+    "kpi:content_action_accuracy:pct30d",
+    "kpi:user_satisfaction:score30d",
 ];
 
 /// Raw series (name, labels, value) a selector can pick, as the exporters would expose
@@ -191,6 +199,27 @@ pub fn raw_series(f: &Frame) -> Vec<(String, Labels, f64)> {
         Labels::new(),
         (f.t - f.mod_oldest_s).round(),
     ));
+    let canary = l(&[("deploy", "api-canary"), ("service", "api"), ("track", "canary")]);
+    out.push(("deploy:error_rate:pct5m".into(), canary, f.canary_err_pct));
+    if !f.canary_rolled_back {
+        out.push((
+            "deploy_started_timestamp_seconds".into(),
+            l(&[("deploy", "api-canary")]),
+            f.deploy_start_t,
+        ));
+    }
+    // 30-day KPI recording rules: slow drifts, so a month ago reads a little different
+    let month = (f.t / (30.0 * 86_400.0)).sin();
+    for (name, v) in [
+        ("kpi:availability:pct30d", 99.955 + 0.01 * month),
+        ("kpi:latency_p99:seconds30d", 0.18 + 0.02 * month),
+        ("kpi:deploy_frequency:per_day30d", 6.0 + 1.5 * month),
+        ("kpi:change_failure_rate:pct30d", 8.0 + 3.0 * month),
+        ("kpi:content_action_accuracy:pct30d", 97.0 + 0.8 * month),
+        ("kpi:user_satisfaction:score30d", 4.3 + 0.1 * month),
+    ] {
+        out.push((name.into(), Labels::new(), v));
+    }
     out
 }
 

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 pub const SHIPPED: &[(&str, &str)] = &[
     ("QUERIES.md", include_str!("../../runbooks/QUERIES.md")),
     ("README.md", include_str!("../../runbooks/README.md")),
+    ("canary-rollback.md", include_str!("../../runbooks/canary-rollback.md")),
     ("compaction-storm.md", include_str!("../../runbooks/compaction-storm.md")),
     ("database-failover.md", include_str!("../../runbooks/database-failover.md")),
     ("gateway-overload.md", include_str!("../../runbooks/gateway-overload.md")),

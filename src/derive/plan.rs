@@ -90,6 +90,15 @@ pub fn build(cfg: &Config) -> BTreeMap<String, QueryPlan> {
         qs.extend(m.oldest_age.as_deref());
         add(m.source.as_deref(), &qs, None, Some(&m.depth));
     }
+    for (source, instant) in super::kpi::queries(cfg) {
+        let Some(a) = pane_source(cfg, source).and_then(|n| acc.get_mut(n)) else { continue };
+        a.instant.extend(instant);
+    }
+    for (source, instant, range) in super::deploy::queries(cfg) {
+        let Some(a) = pane_source(cfg, source).and_then(|n| acc.get_mut(n)) else { continue };
+        a.instant.extend(instant);
+        a.range.extend(range);
+    }
     acc.into_iter()
         .map(|(name, a)| {
             (

@@ -25,6 +25,12 @@ pub enum IncidentAction {
         id: Option<u64>,
         text: String,
     },
+    /// An update was sent on a communication channel (`[comms]`).
+    CommsUpdate {
+        id: Option<u64>,
+        channel: String,
+        text: String,
+    },
     /// A silence was created in Alertmanager (after the POST succeeded).
     RecordSilence {
         id: Option<u64>,
@@ -85,6 +91,11 @@ pub fn apply(
             let id = book.resolve_id(*id)?;
             model::note(book, id, who, text, now)?;
             out(id, format!("note added to INC-{id}"))
+        }
+        IncidentAction::CommsUpdate { id, channel, text } => {
+            let id = book.resolve_id(*id)?;
+            model::comms_update(book, id, who, channel, text, now)?;
+            out(id, format!("update on {channel} recorded in INC-{id}"))
         }
         IncidentAction::RecordSilence { id, silence } => {
             let id = book.resolve_id(*id)?;

@@ -44,6 +44,15 @@ pub enum IncidentCmd {
         #[arg(required = true, num_args = 1..)]
         words: Vec<String>,
     },
+    /// Record an update sent on a communication channel: `update [ID] --channel C TEXT...`.
+    Update {
+        /// The channel (`status-page`, `executive`, ... as in `[comms]`).
+        #[arg(long)]
+        channel: String,
+        /// An optional incident id, then the text.
+        #[arg(required = true, num_args = 1..)]
+        words: Vec<String>,
+    },
     /// List open incidents (with --all, resolved ones too).
     List {
         #[arg(long)]
@@ -94,7 +103,7 @@ fn load_policy(s: &ScreenArgs) -> Result<Policy, i32> {
     } else {
         crate::config::Config::default()
     };
-    Policy::from_spec(&config.escalation).map_err(|e| {
+    Policy::from_config(&config).map_err(|e| {
         eprintln!("{}: {e}", path.display());
         2
     })
@@ -128,6 +137,15 @@ pub fn incident(s: &ScreenArgs, c: IncidentCmd) -> anyhow::Result<i32> {
                 _ => (None, words.join(" ")),
             };
             write(IncidentAction::Note { id, text })
+        }
+        IncidentCmd::Update { channel, words } => {
+            let (id, text) = match words.split_first() {
+                Some((first, rest)) if !rest.is_empty() && parse_id(first).is_some() => {
+                    (parse_id(first), rest.join(" "))
+                }
+                _ => (None, words.join(" ")),
+            };
+            write(IncidentAction::CommsUpdate { id, channel, text })
         }
         IncidentCmd::List { json, all } => {
             let book = store.load().context("incident store")?;

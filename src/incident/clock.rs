@@ -43,6 +43,8 @@ pub struct NextTier {
     pub in_s: u64,
     /// `Amber` from 80% of the way from the current tier (or detection) to this one.
     pub state: DeadlineState,
+    /// Who holds that tier when it takes over, from the on-call rota; None: not on the rota.
+    pub holder: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,6 +61,13 @@ pub struct ClockView {
     /// Tier index into the policy; None before the first tier (see `policy`).
     pub tier: Option<usize>,
     pub tier_name: String,
+    /// Who holds the current tier now, from the on-call rota (None before the first tier,
+    /// or when the tier is not on the rota): show it beside `tier_name`.
+    pub holder: Option<String>,
+    /// When that person's shift ends.
+    pub holder_until: Option<DateTime<Utc>>,
+    /// Who holds the current tier after the handoff.
+    pub holder_next: Option<String>,
     pub next_tier: Option<NextTier>,
     pub phase: String,
     /// The resolution target of this severity, `1:00:00`; None: no target.
@@ -105,18 +114,27 @@ pub fn clock_view(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> ClockV
                     let gone = run.saturating_sub(from).as_secs();
                     let state =
                         if gone * 10 >= span * 8 { DeadlineState::Amber } else { DeadlineState::Normal };
+                    let takes_over =
+                        now + chrono::Duration::from_std(policy.real_time(left)).unwrap_or_default();
                     NextTier {
                         name: t.name.clone(),
                         countdown: format_clock(left),
                         in_s: left.as_secs(),
                         state,
+                        holder: policy.oncall.holder(&t.name, takes_over).map(|h| h.name),
                     }
                 })
             };
             (tier, next)
         }
     };
-    let phase = if inc.resolved.is_some() { policy.final_phase() } else { policy.phase_at(run) };
+    let phases = policy.phases_for(&inc.labels);
+    let phase = if inc.resolved.is_some() {
+        phases.last().expect("phases are never empty")
+    } else {
+        super::presets::phase_in(phases, run)
+    };
+    let holder = tier.and_then(|t| policy.oncall.holder(&policy.tiers[t].name, now));
     let target = policy.target(inc.severity);
     let left_s = target.map(|t| secs(t) - secs(run));
     let deadline_state = match target {
@@ -142,6 +160,9 @@ pub fn clock_view(inc: &Incident, policy: &Policy, now: DateTime<Utc>) -> ClockV
             (None, Some(a)) => a.who.clone(),
             _ => policy.tier_name(tier).to_string(),
         },
+        holder_until: holder.as_ref().and_then(|h| h.until),
+        holder_next: holder.as_ref().and_then(|h| h.next.clone()),
+        holder: holder.map(|h| h.name),
         next_tier,
         phase: phase.name.clone(),
         target: target.map(format_clock),

@@ -122,6 +122,7 @@ pub fn observe_alerts_with(
                 };
                 let inc = book.insert(sev, title, a.starts_at, now);
                 inc.key = Some(alert_key);
+                inc.labels = a.labels.to_map();
                 let opened = EventKind::Opened {
                     fingerprint: a.fingerprint.clone(),
                     alertname: a.alertname.clone(),

@@ -32,6 +32,9 @@ fn describe(kind: &EventKind) -> (String, String) {
         EventKind::Declared { who, severity, title } => {
             (format!("Incident declared, {} ({}): {title}", severity.as_str(), severity.sev()), who.clone())
         }
+        EventKind::CommsUpdate { who, channel, text } => {
+            (format!("Update sent on **{channel}**: {text}"), who.clone())
+        }
         EventKind::Opened { alertname, severity, .. } => (
             format!("Incident opened automatically by alert **{alertname}** ({})", severity.as_str()),
             "opsdeck".into(),

@@ -14,12 +14,17 @@
 //!
 //! The clock pane body, a ratatui widget, is `ui::clock_widget`.
 pub mod action;
+pub mod attention;
 pub mod cli;
 pub mod clock;
+pub mod comms;
 pub mod correlate;
 pub mod export;
+pub mod kpi;
 pub mod model;
+pub mod oncall;
 pub mod policy;
+pub mod presets;
 pub mod silence;
 pub mod store;
 pub mod summary;

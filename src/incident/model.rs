@@ -68,6 +68,9 @@ pub struct Incident {
     /// Alerts not listed because the incident already holds `correlate::MAX_ALERTS`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub alerts_dropped: u64,
+    /// The opening alert's labels (they choose the phase preset; empty when declared).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 pub(crate) fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
@@ -240,6 +243,12 @@ pub enum EventKind {
         who: String,
         text: String,
     },
+    /// An update sent on a communication channel (`incident update --channel`).
+    CommsUpdate {
+        who: String,
+        channel: String,
+        text: String,
+    },
     RunbookStep {
         who: String,
         runbook: String,
@@ -367,6 +376,7 @@ impl IncidentBook {
             key: None,
             rearmed_at: None,
             alerts_dropped: 0,
+            labels: Default::default(),
         });
         self.incidents.last_mut().expect("just pushed")
     }
@@ -491,6 +501,24 @@ pub fn note(
     }
     let inc = book.get_mut(id)?;
     inc.push(now, EventKind::Note { who: who.to_string(), text: text.to_string() });
+    Ok(())
+}
+
+/// Records an update sent on a communication channel (status page, executives, ...).
+pub fn comms_update(
+    book: &mut IncidentBook,
+    id: u64,
+    who: &str,
+    channel: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), IncidentError> {
+    let (channel, text) = (channel.trim(), text.trim());
+    if channel.is_empty() || text.is_empty() {
+        return Err(IncidentError::Invalid("an update needs a channel and a text".into()));
+    }
+    let inc = book.get_mut(id)?;
+    inc.push(now, EventKind::CommsUpdate { who: who.into(), channel: channel.into(), text: text.into() });
     Ok(())
 }
 

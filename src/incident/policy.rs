@@ -43,6 +43,10 @@ pub struct Policy {
     /// Clock seconds per real second: every clock runs this much faster (the demo's
     /// `--speed`); 1 otherwise.
     pub speed: f64,
+    /// Who holds each tier (empty: nobody named; the screen shows the tier only).
+    pub oncall: super::oncall::Rota,
+    /// Phases chosen by the opening alert's labels (`presets`), first match wins.
+    pub phase_rules: Vec<super::presets::PhaseRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -113,7 +117,32 @@ impl Policy {
             None => super::correlate::default_key(),
         };
         let speed = spec.speed.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(1.0);
-        Ok(Policy { tiers, phases, targets, correlate, speed })
+        let phase_rules = super::presets::rules(&spec.phase_rule).map_err(PolicyError::Invalid)?;
+        Ok(Policy { tiers, phases, targets, correlate, speed, oncall: Default::default(), phase_rules })
+    }
+
+    /// The policy of a whole config: `[escalation]` plus the `[oncall]` rota (its overrides
+    /// file read here; a file that cannot be read is an error).
+    pub fn from_config(cfg: &crate::config::Config) -> Result<Policy, PolicyError> {
+        let mut p = Policy::from_spec(&cfg.escalation)?;
+        let extra = match &cfg.oncall.overrides_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    PolicyError::Invalid(format!("on-call overrides {}: {e}", path.display()))
+                })?;
+                super::oncall::parse_overrides(&text)
+                    .map_err(|e| PolicyError::Invalid(format!("on-call overrides {}: {e}", path.display())))?
+            }
+            None => Vec::new(),
+        };
+        p.oncall = super::oncall::Rota::from_spec(&cfg.oncall, extra)
+            .map_err(|e| PolicyError::Invalid(format!("oncall: {e}")))?;
+        Ok(p)
+    }
+
+    /// The phases of an incident whose opening alert has `labels`.
+    pub fn phases_for(&self, labels: &std::collections::BTreeMap<String, String>) -> &[Phase] {
+        super::presets::pick(&self.phase_rules, labels).unwrap_or(&self.phases)
     }
 
     /// Real time since detection as the clocks count it (scaled by `speed`).

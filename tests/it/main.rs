@@ -22,6 +22,7 @@ mod classifier_props;
 mod config_check;
 mod config_secret_files;
 mod config_validate;
+mod demo_canary;
 mod demo_cli;
 mod demo_clients;
 mod demo_drill;

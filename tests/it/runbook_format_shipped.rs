@@ -11,13 +11,14 @@ fn shipped() -> Vec<PathBuf> {
 }
 
 #[test]
-fn the_six_runbooks_are_found_and_parse() {
+fn the_shipped_runbooks_are_found_and_parse() {
     let files = shipped();
     let names: Vec<String> =
         files.iter().map(|p| p.file_stem().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(
         names,
         vec![
+            "canary-rollback",
             "compaction-storm",
             "database-failover",
             "gateway-overload",

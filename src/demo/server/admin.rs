@@ -22,6 +22,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/admin/failover", post(failover))
         .route("/admin/ban", post(ban))
         .route("/admin/reviewers", post(reviewers))
+        .route("/admin/rollback", post(rollback))
         .with_state(shared)
 }
 
@@ -65,4 +66,7 @@ async fn ban(State(s): State<Arc<Shared>>, Query(p): Query<Params>) -> Response 
 }
 async fn reviewers(State(s): State<Arc<Shared>>, Query(p): Query<Params>) -> Response {
     act(&s, &p, |sim, p| sim.add_reviewers(number(p, "add")?))
+}
+async fn rollback(State(s): State<Arc<Shared>>, Query(p): Query<Params>) -> Response {
+    act(&s, &p, |sim, p| sim.rollback(param(p, "deploy")?))
 }

@@ -233,8 +233,21 @@ fn cert_expiry(_f: &Frame) -> Vec<Firing> {
     }]
 }
 
+/// The dead-man's switch: always firing, so its absence means the pipeline is broken.
+fn watchdog(_f: &Frame) -> Vec<Firing> {
+    vec![Firing {
+        labels: labels(&[("alertname", "Watchdog"), ("severity", "none"), ("env", "demo")]),
+        annotations: notes(
+            "Alerting pipeline heartbeat".into(),
+            "Always firing: opsdeck's dead-man's switch reports the pipeline broken when it is missing."
+                .into(),
+            "",
+        ),
+    }]
+}
+
 /// The rule file.
-pub const RULES: [Rule; 8] = [
+pub const RULES: [Rule; 9] = [
     Rule { name: "GatewayWebSocketFailures", for_secs: 60.0, eval: gateway_failures },
     Rule { name: "GatewaySaturationHigh", for_secs: 60.0, eval: gateway_saturation },
     Rule { name: "HighErrorRate", for_secs: 60.0, eval: service_errors },
@@ -243,6 +256,7 @@ pub const RULES: [Rule; 8] = [
     Rule { name: "VoteBrigadeSuspected", for_secs: 60.0, eval: vote_brigade },
     Rule { name: "ModQueueSLAAtRisk", for_secs: 60.0, eval: modqueue },
     Rule { name: "CertificateExpiresSoon", for_secs: 0.0, eval: cert_expiry },
+    Rule { name: "Watchdog", for_secs: 0.0, eval: watchdog },
 ];
 
 /// Alertmanager's fingerprint stand-in: 16 hex digits of a stable hash of the label set.

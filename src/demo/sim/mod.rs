@@ -153,9 +153,14 @@ impl Sim {
     fn refresh(&mut self) {
         self.current = compute(self.opts.seed, self.opts.scenario, self.e, &self.dy, self.t);
         let last = self.history.back().map(|f| f.t).unwrap_or(f64::MIN);
-        if self.t - last >= HISTORY_EVERY - 1e-9 {
+        // faster than real time, frames are kept every 5 simulated seconds (so a trigger's
+        // `for` window, scaled by the speed, still sees the scenario's steps) over 3
+        // simulated hours: the same number of frames at any speed
+        let every = HISTORY_EVERY / self.opts.speed.max(1.0);
+        let retention = RETENTION / self.opts.speed.max(1.0);
+        if self.t - last >= every - 1e-9 {
             self.history.push_back(self.current.clone());
-            while self.history.front().is_some_and(|f| f.t < self.t - RETENTION) {
+            while self.history.front().is_some_and(|f| f.t < self.t - retention) {
                 self.history.pop_front();
             }
         }
@@ -378,6 +383,20 @@ impl Sim {
         Ok(format!("banned {n} accounts matching {pattern}"))
     }
 
+    /// Rolls a canary deploy back: its traffic returns to the stable build.
+    pub fn rollback(&mut self, deploy: &str) -> Result<String, AdminError> {
+        if deploy != "api-canary" {
+            return Err(AdminError(format!("unknown deploy {deploy:?}; known: api-canary")));
+        }
+        if self.dy.canary_rolled_back_at.is_some() {
+            return Err(AdminError("api-canary is already rolled back".into()));
+        }
+        self.dy.canary_rolled_back_at = Some(self.e);
+        self.record(format!("roll back {deploy}"));
+        self.refresh();
+        Ok(format!("{deploy} rolled back: all traffic on the stable build"))
+    }
+
     pub fn add_reviewers(&mut self, n: f64) -> Result<String, AdminError> {
         if !(1.0..=100.0).contains(&n) || n.fract() != 0.0 {
             return Err(AdminError(format!("add must be a whole number from 1 to 100, got {n}")));
@@ -393,7 +412,9 @@ impl Sim {
         let firing: Vec<String> = self
             .alerts()
             .into_iter()
-            .filter(|a| !a.labels.get("alertname").is_some_and(|n| n.starts_with("SyntheticCheck")))
+            .filter(|a| {
+                !a.labels.get("alertname").is_some_and(|n| n.starts_with("SyntheticCheck") || n == "Watchdog")
+            })
             .map(|a| a.labels.get("alertname").cloned().unwrap_or_default())
             .collect();
         let f = &self.current;

@@ -11,15 +11,17 @@ pub enum Scenario {
     VoteBrigade,
     DbPrimaryDown,
     ModqueueSurge,
+    BadCanary,
 }
 
-pub const ALL: [Scenario; 6] = [
+pub const ALL: [Scenario; 7] = [
     Scenario::Calm,
     Scenario::GatewayOverload,
     Scenario::CompactionStorm,
     Scenario::VoteBrigade,
     Scenario::DbPrimaryDown,
     Scenario::ModqueueSurge,
+    Scenario::BadCanary,
 ];
 
 /// Ramp from 0 at `from` to 1 at `to` (seconds), smooth at both ends.
@@ -43,6 +45,7 @@ impl Scenario {
             Scenario::VoteBrigade => "vote-brigade",
             Scenario::DbPrimaryDown => "db-primary-down",
             Scenario::ModqueueSurge => "modqueue-surge",
+            Scenario::BadCanary => "bad-canary",
         }
     }
 
@@ -73,6 +76,10 @@ impl Scenario {
             Scenario::ModqueueSurge => {
                 "a spam wave from 1m: +80 high-priority and +40 low-priority items/min against 60/min \
                  of review; the high-priority queue passes 150 in minutes; fix: add reviewers (6)"
+            }
+            Scenario::BadCanary => {
+                "the api canary deploy reaches 25% at 3m and its error rate climbs past 0.5%: the \
+                 rollback trigger is pending from ~4m and firing by ~9m; fix: roll the canary back"
             }
         }
     }
@@ -127,6 +134,14 @@ impl Scenario {
                 (80.0 * r, 40.0 * r)
             }
             _ => (0.0, 0.0),
+        }
+    }
+
+    /// Extra error rate of the api canary, percent: the bad build from 25% traffic on.
+    pub fn canary_extra_err(self, e: f64) -> f64 {
+        match self {
+            Scenario::BadCanary => 1.5 * ramp(e, 180.0, 330.0),
+            _ => 0.0,
         }
     }
 

@@ -130,6 +130,10 @@ pub struct Dyn {
     pub depth_low: f64,
     /// Seconds since the autoscaler last acted.
     pub hpa_cooldown: f64,
+    /// Unix seconds the api canary deploy started (the scenario's start).
+    pub deploy_start_t: f64,
+    /// Simulated second at which the canary was rolled back.
+    pub canary_rolled_back_at: Option<f64>,
 }
 
 impl Dyn {
@@ -149,6 +153,8 @@ impl Dyn {
             depth_high: 0.0,
             depth_low: 0.0,
             hpa_cooldown: 0.0,
+            deploy_start_t: t,
+            canary_rolled_back_at: None,
         };
         let inflow = compute(seed, Scenario::Calm, 0.0, &d, t).mod_inflow_pm;
         d.depth_high = inflow * HIGH_SHARE * TAU_HIGH / 60.0;
@@ -197,6 +203,10 @@ pub struct Frame {
     pub db_primary_up: bool,
     pub db_replication_lag_s: f64,
     pub compaction_mbps: f64,
+    /// The api canary's error rate, percent (0 traffic once rolled back: baseline).
+    pub canary_err_pct: f64,
+    pub deploy_start_t: f64,
+    pub canary_rolled_back: bool,
 }
 
 impl Frame {
@@ -318,6 +328,12 @@ pub fn compute(seed: u64, scenario: Scenario, e: f64, d: &Dyn, t: f64) -> Frame 
         db_primary_up: !primary_down,
         db_replication_lag_s: if primary_down { 0.0 } else { w("lag", 0.4, 0.5) * compaction_slowdown },
         compaction_mbps: compaction,
+        canary_err_pct: match d.canary_rolled_back_at {
+            Some(_) => 0.0,
+            None => w("canary", 0.08, 0.02).max(0.0) + scenario.canary_extra_err(e),
+        },
+        deploy_start_t: d.deploy_start_t,
+        canary_rolled_back: d.canary_rolled_back_at.is_some(),
     }
 }
 
