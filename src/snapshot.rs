@@ -126,7 +126,7 @@ pub fn assemble(cfg: &Config, outcomes: &[PollOutcome], now: DateTime<Utc>) -> S
     let answered = !alerts.is_empty();
     let alerts = derive::alerts::views(&cfg.priority, &crate::domain::dedup(&alerts));
     let deploys = derive::deploy::views(cfg, &metrics, now);
-    let policy = crate::incident::Policy::from_spec(&cfg.escalation).unwrap_or_default();
+    let policy = crate::incident::Policy::from_config(cfg).unwrap_or_default();
     let kpis = ops::kpis(cfg, &metrics, &deploys, &Default::default(), &policy, now);
     let deadman = ops::deadman(cfg, &alerts, answered);
     Snapshot {

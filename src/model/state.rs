@@ -129,7 +129,7 @@ pub struct Model {
 impl Model {
     pub fn new(config: Config, opts: ModelOptions) -> Model {
         let sources = sources_of(&config);
-        let config_escalation = config.escalation.clone();
+        let policy = Policy::from_config(&config).unwrap_or_default();
         let pane_sources = Pane::ALL.map(|p| {
             let names = pane_source_names(&config, p);
             sources.iter().enumerate().filter(|(_, s)| names.contains(&s.name)).map(|(i, _)| i).collect()
@@ -163,7 +163,7 @@ impl Model {
             first_seen: HashMap::new(),
             last_look: None,
             incidents: IncidentBook::default(),
-            policy: Policy::from_spec(&config_escalation).unwrap_or_default(),
+            policy,
             wall_rotation: opts.wall_rotation,
             wall_page: 0,
             wall_page_since: opts.now,

@@ -113,8 +113,19 @@ impl Writer<'_> {
 fn next_line(v: &ClockView) -> String {
     match (&v.next_tier, &v.acknowledged_by) {
         (_, Some(who)) => format!("stopped, acknowledged by {who}"),
-        (Some(n), None) => format!("{} in {}", n.name, n.countdown),
+        (Some(n), None) => match &n.holder {
+            Some(h) => format!("{} ({h}) in {}", n.name, n.countdown),
+            None => format!("{} in {}", n.name, n.countdown),
+        },
         (None, None) => "none (last tier)".to_string(),
+    }
+}
+
+/// The tier that holds the incident and, from the on-call rota, who holds it.
+fn held_by(v: &ClockView) -> String {
+    match &v.holder {
+        Some(h) => format!("{} ({h})", v.tier_name),
+        None => v.tier_name.clone(),
     }
 }
 
@@ -177,7 +188,7 @@ impl Widget for ClockPane<'_> {
             if scale == 0 {
                 w.line(&[("Elapsed   ", st.muted), (&main.elapsed, clock_style)]);
             }
-            w.line(&[("Held by   ", st.muted), (&main.tier_name, st.normal), (ack, st.ok)]);
+            w.line(&[("Held by   ", st.muted), (&held_by(main), st.normal), (ack, st.ok)]);
             w.line(&[("Next      ", st.muted), (&next_line(main), next_style)]);
             w.line(&[("Phase     ", st.muted), (&main.phase, st.normal)]);
             w.line(&[("Target    ", st.muted), (&target_line(main), clock_style)]);
@@ -185,7 +196,7 @@ impl Widget for ClockPane<'_> {
             let elapsed = if scale == 0 { format!("{}  ", main.elapsed) } else { String::new() };
             w.line(&[
                 (&elapsed, clock_style),
-                (&main.tier_name, st.normal),
+                (&held_by(main), st.normal),
                 (ack, st.ok),
                 ("  next: ", st.muted),
                 (&next_line(main), next_style),
