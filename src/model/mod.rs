@@ -10,6 +10,7 @@ pub mod pane;
 pub mod runbook;
 pub mod state;
 pub mod update;
+pub mod waiting;
 
 pub use feed::{FeedCounts, FeedRow, Filter, Group};
 pub use freshness::{PaneAge, SourceState};

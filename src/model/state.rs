@@ -73,6 +73,8 @@ pub struct Model {
     pub readonly: bool,
     pub now: DateTime<Utc>,
     pub utc_offset_secs: i32,
+    /// When the screen started: `waiting for am-a (2 s)` counts from here.
+    pub started_at: DateTime<Utc>,
     pub sources: Vec<SourceState>,
     /// For each pane (by `Pane::index`), indices into `sources`.
     pub pane_sources: [Vec<usize>; 7],
@@ -140,6 +142,7 @@ impl Model {
             readonly: opts.readonly || opts.wall,
             now: opts.now,
             utc_offset_secs: opts.utc_offset_secs,
+            started_at: opts.now,
             sources,
             pane_sources,
             views: Views::default(),
@@ -311,6 +314,9 @@ impl Model {
             }
         }
         self.wall_page.hash(&mut h);
+        for p in Pane::ALL {
+            self.waiting(p).hash(&mut h);
+        }
         super::incident_actions::current_status(self).is_some().hash(&mut h);
         // An open incident's clock counts seconds.
         if !self.clock_views().is_empty() {

@@ -92,7 +92,9 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             m.now = now;
-            if let Some(every) = m.wall_rotation.filter(|_| m.wall)
+            // A small wall shows one pane at a time: it rotates even when not asked to.
+            let small = super::pane::compact(m.size).then_some(super::pane::WALL_TAB_ROTATION);
+            if let Some(every) = m.wall_rotation.or(small).filter(|_| m.wall)
                 && (now - m.wall_page_since).to_std().is_ok_and(|d| d >= every)
             {
                 m.wall_page += 1;

@@ -15,7 +15,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let msg = if m.config.community.is_empty() {
                 "no metrics configured ([[community]])"
             } else {
-                "waiting for data…"
+                "no data in the answer yet"
             };
             return placeholder(buf, inner, msg, t);
         }

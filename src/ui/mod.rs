@@ -1,8 +1,10 @@
 //! `render(&Model, &Theme, &mut Frame)`: a pure function of the model, one file per pane.
 //! No I/O and no allocation beyond small strings and ratatui's buffers.
+pub mod alert_columns;
 pub mod alerts;
 pub mod bigdigits;
 pub mod clock;
+pub mod clock_notes;
 pub mod clock_widget;
 pub mod community;
 pub mod footer;
@@ -15,7 +17,9 @@ pub mod moderation;
 pub mod prompt;
 pub mod runbook;
 pub mod runbook_dialog;
+pub mod sizing;
 pub mod status;
+pub mod strip;
 pub mod tabs;
 pub mod text;
 pub mod theme;

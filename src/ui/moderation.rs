@@ -25,7 +25,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let msg = if m.config.moderation.is_none() {
                 "no queue configured ([moderation])"
             } else {
-                "waiting for data…"
+                "no data in the answer yet"
             };
             return placeholder(buf, inner, msg, t);
         };
