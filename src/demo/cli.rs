@@ -337,6 +337,22 @@ pub fn render_frame_staged(
     stage: impl FnOnce(&mut crate::model::Model) -> anyhow::Result<()>,
 ) -> anyhow::Result<ratatui::buffer::Buffer> {
     let themes = crate::app::themes();
+    let m = model_at(cfg, outcomes, now, (w, h), wall, theme, stage)?;
+    let theme = &themes[m.theme_index.min(themes.len() - 1)];
+    Ok(crate::ui::render_to_buffer(&m, theme, w, h))
+}
+
+/// The screen's model after `outcomes` at a fixed `now` (what `render_frame_staged` draws).
+pub fn model_at(
+    cfg: crate::config::Config,
+    outcomes: Vec<PollOutcome>,
+    now: DateTime<Utc>,
+    (w, h): (u16, u16),
+    wall: bool,
+    theme: Option<String>,
+    stage: impl FnOnce(&mut crate::model::Model) -> anyhow::Result<()>,
+) -> anyhow::Result<crate::model::Model> {
+    let themes = crate::app::themes();
     let run = RunOptions { mode: Mode::Demo, wall, theme, ..RunOptions::default() };
     let mut m = crate::app::initial_model(cfg, &run, &themes)?;
     m.utc_offset_secs = 0; // local time = UTC, so a frame does not depend on the machine
@@ -354,6 +370,6 @@ pub fn render_frame_staged(
     update(&mut m, Msg::Incidents(book));
     update(&mut m, Msg::Tick(now));
     stage(&mut m)?;
-    let theme = &themes[m.theme_index.min(themes.len() - 1)];
-    Ok(crate::ui::render_to_buffer(&m, theme, w, h))
+    m.started_at = now - chrono::Duration::seconds(60);
+    Ok(m)
 }

@@ -127,6 +127,63 @@ fn trend_scale(metric: HealthMetric, values: &[f64], t: &HealthTargets) -> (f64,
     }
 }
 
+/// A row from values already read (tests, fixtures): each cell judged by `t`, burn from
+/// the availability, the state the worst cell, the trend the worst figure.
+pub fn from_values(
+    service: &str,
+    values: [Option<f64>; 4],
+    t: HealthTargets,
+    sparkline: Vec<f64>,
+) -> HealthRow {
+    let mut cells: [Option<HealthState>; 5] = [None; 5];
+    let burn = values[0].and_then(|a| burn_rate(a, t.slo));
+    let all = [values[0], values[1], values[2], values[3], burn];
+    for (m, v) in HealthMetric::ALL.into_iter().zip(all) {
+        cells[m.index()] = v.map(|v| judge(m, v, &t));
+    }
+    let state = cells.iter().flatten().copied().min().unwrap_or(HealthState::Unknown);
+    let trend = [
+        HealthMetric::ErrorRate,
+        HealthMetric::Latency,
+        HealthMetric::Availability,
+        HealthMetric::Saturation,
+    ]
+    .into_iter()
+    .filter(|m| cells[m.index()].is_some())
+    .min_by_key(|m| cells[m.index()]);
+    let trend_scale = trend.map(|m| trend_scale(m, &sparkline, &t)).unwrap_or((0.0, 1.0));
+    HealthRow {
+        service: service.into(),
+        state,
+        availability: values[0],
+        latency_p99_ms: values[1],
+        error_rate_pct: values[2],
+        saturation_pct: values[3],
+        burn_rate: burn,
+        reasons: Vec::new(),
+        sparkline,
+        cells,
+        targets: t,
+        trend,
+        trend_scale,
+        source: None,
+    }
+}
+
+/// The default thresholds (DESIGN.md section 2).
+pub fn default_targets() -> HealthTargets {
+    HealthTargets {
+        slo: 99.95,
+        latency_ms: 200.0,
+        latency_crit_ms: 400.0,
+        error_warn: 1.0,
+        error_crit: 5.0,
+        saturation_warn: 80.0,
+        burn_warn: BURN_WARN,
+        burn_crit: BURN_CRIT,
+    }
+}
+
 /// One service's row from its source's latest poll (None: no data yet or source failing).
 pub fn row(h: &HealthSpec, poll: Option<&MetricsPoll>) -> HealthRow {
     let t = targets(h);

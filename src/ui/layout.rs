@@ -72,11 +72,11 @@ pub fn compute(area: Rect, m: &Model) -> ScreenLayout {
         } else if m.wall_rotation.is_some() {
             let i = m.wall_page % WALL_SETS.len();
             page = Some((i, WALL_SETS.len()));
-            spaced(bands(body, m, WALL_SETS[i]))
+            spaced(bands(body, m, WALL_SETS[i], 1))
         } else {
             let all = [Pane::Health, Pane::Community, Pane::Moderation, Pane::Status, Pane::Alerts];
             page = Some((0, 1));
-            spaced(bands(body, m, &all))
+            spaced(bands(body, m, &all, 1))
         }
     } else if compact || m.zoom {
         vec![(m.focus, body)]
@@ -86,7 +86,7 @@ pub fn compute(area: Rect, m: &Model) -> ScreenLayout {
         if m.runbook.run.is_some() || m.focus == Pane::Runbook {
             shown.push(Pane::Runbook);
         }
-        bands(body, m, &shown)
+        bands(body, m, &shown, 0)
     };
     ScreenLayout { header, tabs, headline, body, footer, panes, page }
 }
@@ -112,8 +112,9 @@ fn left_share(band: usize, pair: (Pane, Pane)) -> u16 {
 }
 
 /// `shown` panes laid out in bands; each band as tall as its panes ask (`sizing`), the
-/// rest to the alert feed's band (or, without it, to the band that can use it).
-fn bands(body: Rect, m: &Model, shown: &[Pane]) -> Vec<(Pane, Rect)> {
+/// rest to the alert feed's band (or, without it, to the band that can use it). `spacing`
+/// blank rows stand under each band (a wall's larger spacing).
+fn bands(body: Rect, m: &Model, shown: &[Pane], spacing: u16) -> Vec<(Pane, Rect)> {
     let mut members: [Vec<Pane>; 4] = Default::default();
     for &p in shown {
         members[band_of(p)].push(p);
@@ -125,6 +126,7 @@ fn bands(body: Rect, m: &Model, shown: &[Pane]) -> Vec<(Pane, Rect)> {
     let wants: Vec<Want> = used
         .iter()
         .map(|&b| members[b].iter().map(|&p| want(p, m)).fold(Want::default(), Want::max_with))
+        .map(|w| Want { min: w.min + spacing, pref: w.pref + spacing, max: w.max.saturating_add(spacing) })
         .collect();
     // Importance: health and the clock, then the alert feed, then the rest.
     let rank = |b: usize| [0, 2, 3, 1][b];
@@ -162,7 +164,7 @@ fn spaced(panes: Vec<(Pane, Rect)>) -> Vec<(Pane, Rect)> {
         .into_iter()
         .map(|(p, r)| {
             let dx = u16::from(r.width > 40);
-            let dy = u16::from(r.height > 6);
+            let dy = u16::from(r.height > 3);
             (p, Rect { x: r.x + dx, y: r.y, width: r.width - 2 * dx, height: r.height - dy })
         })
         .collect()

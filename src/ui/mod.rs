@@ -23,6 +23,7 @@ pub mod strip;
 pub mod tabs;
 pub mod text;
 pub mod theme;
+pub mod wall;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -50,6 +51,9 @@ pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(tabs) = l.tabs {
         tabs::draw(buf, tabs, m, t);
     }
+    if let Some(h) = l.headline {
+        wall::draw(buf, h, m, t);
+    }
     for (p, r) in &l.panes {
         match p {
             Pane::Health => health::draw(buf, *r, m, t),
@@ -71,6 +75,15 @@ pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
         prompt::draw(buf, l.body, p, m, t);
     }
     footer::draw(buf, l.footer, m, t);
+    if let Some(page) = l.page.filter(|p| p.1 > 1) {
+        let panes: Vec<Pane> = l.panes.iter().map(|(p, _)| *p).collect();
+        let text = wall::page_text(page, &panes);
+        let w = unicode_width::UnicodeWidthStr::width(text.as_str()) as u16 + 1;
+        if l.footer.width > w + 8 {
+            let r = Rect { x: l.footer.right() - w, width: w, ..l.footer };
+            text::put(buf, r.x, r.y, r.width, &text, t.muted());
+        }
+    }
     runbook_dialog::draw(buf, l.body, l.footer, m, t);
 }
 

@@ -60,6 +60,7 @@ mod ui_incident_dialog;
 mod ui_incident_e2e;
 mod ui_incident_keys;
 mod ui_incident_silence_am;
+mod ui_layout;
 mod ui_resize;
 mod ui_runbook_e2e;
 mod ui_runbook_sighup;
