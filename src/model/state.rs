@@ -118,6 +118,12 @@ pub struct Model {
     pub runbook: super::runbook::RunbookUi,
     /// The incident keys' open prompt and status line (`incident_actions`).
     pub actions: super::incident_actions::ActionState,
+    /// The `:` command palette, when open.
+    pub palette: Option<super::palette::Palette>,
+    /// The open time-series chart.
+    pub chart: Option<super::chart::Chart>,
+    /// A one-line notice for the footer (`theme: light`) and until when it shows.
+    pub notice: Option<(String, DateTime<Utc>)>,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
     /// Whether the next derivation must recompute the alert views (new Alertmanager data);
@@ -171,6 +177,9 @@ impl Model {
             size: (0, 0),
             runbook: Default::default(),
             actions: Default::default(),
+            palette: None,
+            chart: None,
+            notice: None,
             dirty: true,
             time_sig: 0,
             derive_alerts: true,
@@ -318,6 +327,10 @@ impl Model {
             self.waiting(p).hash(&mut h);
         }
         super::incident_actions::current_status(self).is_some().hash(&mut h);
+        self.notice.as_ref().is_some_and(|(_, until)| *until > self.now).hash(&mut h);
+        if let Some(c) = &self.chart {
+            c.fetched_at.map(|t| coarse_age((self.now - t).to_std().unwrap_or_default())).hash(&mut h);
+        }
         // An open incident's clock counts seconds.
         if !self.clock_views().is_empty() {
             self.now.timestamp().hash(&mut h);

@@ -34,6 +34,13 @@ pub enum Msg {
     Shutdown,
     /// The runbook edge answered (see `model::runbook`).
     Runbook(super::runbook::RunbookMsg),
+    /// A chart's range query answered (`Effect::FetchRange`), by request id.
+    ChartData {
+        id: u64,
+        result: Result<Vec<crate::domain::Series>, String>,
+    },
+    /// The local time offset east of UTC, in seconds (the app recomputes it every minute).
+    Offset(i32),
 }
 
 impl From<PollOutcome> for Msg {
@@ -58,6 +65,8 @@ pub enum Effect {
         silence: crate::domain::NewSilence,
         sources: Vec<String>,
     },
+    /// Run a chart's range query against a Prometheus source; answer with `Msg::ChartData`.
+    FetchRange(super::chart::RangeFetch),
 }
 
 /// Computes the derived views from the sources' latest data. Supplied by the app so the
@@ -101,6 +110,14 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
                 m.wall_page_since = now;
             }
             refresh_time(m);
+            return super::chart::tick(m).map(Effect::FetchRange).into_iter().collect();
+        }
+        Msg::ChartData { id, result } => super::chart::answered(m, id, result),
+        Msg::Offset(secs) => {
+            if secs != m.utc_offset_secs {
+                m.utc_offset_secs = secs;
+                refresh_time(m);
+            }
         }
         Msg::Polled(o) => return on_poll(m, o, derive),
         Msg::Incidents(book) => {
@@ -189,6 +206,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
     if let Some(fx) = super::runbook::on_key(m, k) {
         return fx;
     }
+    if let Some(fx) = super::screen_keys::on_key(m, k) {
+        return fx;
+    }
     let Some(action) = m.keymap.action(k) else {
         return Vec::new();
     };
@@ -199,6 +219,12 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
             return Vec::new();
         }
     }
+    run_action(m, action)
+}
+
+/// What an action does (a key, or the command palette).
+pub(super) fn run_action(m: &mut Model, action: Action) -> Vec<Effect> {
+    m.dirty = true;
     if super::incident_actions::handles(action) {
         return super::incident_actions::start(m, action);
     }
@@ -212,7 +238,8 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
                 set_focus(m, p);
             }
         }
-        Action::Detail => open_detail(m),
+        Action::Detail => return open_detail(m),
+        Action::Palette => m.palette = Some(Default::default()),
         Action::Back => {
             if m.detail.take().is_some() {
                 m.detail_scroll = 0;
@@ -239,7 +266,8 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         }
         Action::Zoom => m.zoom = !m.zoom,
         Action::NextTheme => {
-            m.theme_index = (m.theme_index + 1) % m.theme_names.len().max(1);
+            let next = (m.theme_index + 1) % m.theme_names.len().max(1);
+            super::screen_keys::set_theme(m, next);
         }
         Action::Up => move_by(m, -1),
         Action::Down => move_by(m, 1),
@@ -254,10 +282,15 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
     Vec::new()
 }
 
-fn open_detail(m: &mut Model) {
+fn open_detail(m: &mut Model) -> Vec<Effect> {
     if m.focus != Pane::Alerts {
+        // A figure opens as a chart; other panes zoom.
+        if let Some(target) = super::chart::for_selection(m) {
+            let range = m.chart.as_ref().map(|c| c.range).unwrap_or_default();
+            return vec![Effect::FetchRange(super::chart::open(m, target, range))];
+        }
         m.zoom = true;
-        return;
+        return Vec::new();
     }
     match m.feed.get(m.alert_sel) {
         Some(FeedRow::Alert(i)) => {
@@ -272,6 +305,7 @@ fn open_detail(m: &mut Model) {
         }
         None => {}
     }
+    Vec::new()
 }
 
 /// Moves the selection (alert feed), the detail view or the pane's scroll by `delta` rows.

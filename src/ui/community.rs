@@ -34,5 +34,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let sw = r.left().min(40) as usize;
             r.text(&spark(&c.sparkline, sw), t.accent());
         }
+        if m.focus == Pane::Community && !m.wall && !inner.is_empty() {
+            // The metric Enter opens as a chart.
+            buf.set_style(Rect { height: 1, ..inner }, t.selection());
+        }
     });
 }

@@ -36,7 +36,9 @@ fn source_count(m: &Model, t: &Theme) -> (String, Style) {
         m.sources.iter().filter(|s| matches!(s.status(m.now), SourceStatus::Failing { .. })).count();
     let stale = m.sources.iter().filter(|s| matches!(s.status(m.now), SourceStatus::Stale { .. })).count();
     let loading = m.sources.iter().filter(|s| matches!(s.status(m.now), SourceStatus::Loading)).count();
-    if failing > 0 {
+    if n == 0 {
+        (String::new(), t.muted())
+    } else if failing > 0 {
         (format!("✖ {failing}/{n} failing"), t.crit())
     } else if stale > 0 {
         (format!("◐ {stale}/{n} stale"), t.warn())

@@ -158,6 +158,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             r.text("TREND", t.muted());
         }
         y += 1;
+        let selected = y;
         for h in rows.iter().skip(m.scroll[Pane::Health.index()]) {
             if y >= inner.bottom() {
                 break;
@@ -187,6 +188,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
                 buf.set_style(row, t.dimmed());
             }
             y += 1;
+        }
+        if m.focus == Pane::Health && !m.wall && selected < inner.bottom() {
+            // The row Enter opens as a chart.
+            buf.set_style(Rect { x: inner.x, y: selected, width: inner.width, height: 1 }, t.selection());
         }
     });
 }

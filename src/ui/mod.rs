@@ -3,6 +3,7 @@
 pub mod alert_columns;
 pub mod alerts;
 pub mod bigdigits;
+pub mod chart;
 pub mod clock;
 pub mod clock_notes;
 pub mod clock_widget;
@@ -14,6 +15,7 @@ pub mod health;
 pub mod help;
 pub mod layout;
 pub mod moderation;
+pub mod palette;
 pub mod prompt;
 pub mod runbook;
 pub mod runbook_dialog;
@@ -68,8 +70,14 @@ pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(a) = m.detail_alert() {
         alerts::detail(buf, l.body, a, m, t);
     }
+    if let Some(c) = &m.chart {
+        chart::draw(buf, l.body, c, m, t);
+    }
     if m.help {
         help::draw(buf, l.body, m, t);
+    }
+    if let Some(p) = &m.palette {
+        palette::draw(buf, l.body, p, m, t);
     }
     if let Some(p) = &m.actions.prompt {
         prompt::draw(buf, l.body, p, m, t);

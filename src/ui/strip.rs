@@ -6,18 +6,21 @@ use crate::model::{Model, Pane};
 
 /// The strip in its long and short forms (the header uses the one that fits).
 pub fn texts(m: &Model) -> (String, String) {
-    let firing = if m.alerts_known() {
+    let firing = if m.config.alertmanager.is_empty() {
+        String::new()
+    } else if m.alerts_known() {
         format!("{} firing", m.feed_counts.active)
     } else {
         m.waiting(Pane::Alerts).unwrap_or_else(|| "alerts: no data".into())
     };
     let views = m.clock_views();
+    let sep = if firing.is_empty() { "" } else { " · " };
     let Some(v) = views.first() else {
-        return (format!("no open incident · {firing}"), firing);
+        return (format!("no active incident{sep}{firing}"), firing);
     };
     let more = if views.len() > 1 { format!(" +{}", views.len() - 1) } else { String::new() };
     let head = format!("{} {} {}{more}", v.label, v.severity.as_str(), v.elapsed);
-    (format!("{head} {} · {firing}", holder(v)), format!("{head} · {firing}"))
+    (format!("{head} {}{sep}{firing}", holder(v)), format!("{head}{sep}{firing}"))
 }
 
 /// Who holds the incident and what comes next.

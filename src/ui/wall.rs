@@ -72,9 +72,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let more = if views.len() > 1 { format!("  ({} open)", views.len()) } else { String::new() };
             (format!("{} {}  {}{more}", v.label, v.severity.as_str(), v.title), super::strip::holder(v))
         }
-        None => ("no open incident".to_string(), String::new()),
+        None => ("no active incident".to_string(), String::new()),
     };
-    let elapsed = views.first().map(|v| v.elapsed.clone());
+    // The first incident's elapsed time; without one, the time of day (UTC).
+    let elapsed = views.first().map(|v| v.elapsed.clone()).or_else(|| Some(format!("{}Z", m.clock_text().0)));
     let clock_style = views.first().map(|v| match v.deadline_state {
         crate::incident::DeadlineState::Red => t.crit(),
         crate::incident::DeadlineState::Amber => t.warn(),
@@ -109,7 +110,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         for (i, row) in rows.iter().enumerate() {
             let yy = top + i as u16;
             if yy < area.bottom() {
-                buf.set_string(x, yy, row, clock_style.unwrap_or(t.text()).add_modifier(Modifier::BOLD));
+                buf.set_string(x, yy, row, clock_style.unwrap_or(t.muted()).add_modifier(Modifier::BOLD));
             }
         }
     }

@@ -55,6 +55,7 @@ mod sources_faults;
 mod sources_fixtures;
 mod sources_http;
 mod sources_real;
+mod ui_chart;
 mod ui_e2e;
 mod ui_incident_dialog;
 mod ui_incident_e2e;
