@@ -270,7 +270,7 @@ fn spawn_tick(tx: mpsc::Sender<Input>) {
         let mut n: u32 = 0;
         loop {
             n = n.wrapping_add(1);
-            if n % 60 == 0 {
+            if n.is_multiple_of(60) {
                 let now = chrono::Local::now().offset().local_minus_utc();
                 if now != offset {
                     offset = now;

@@ -37,7 +37,7 @@ pub fn visible(m: &Model, rows: usize) -> impl Iterator<Item = (usize, &FeedRow)
     m.feed.iter().enumerate().skip(offset).take(rows)
 }
 
-fn shown_alerts<'m>(m: &'m Model, rows: usize) -> Vec<&'m AlertView> {
+fn shown_alerts(m: &Model, rows: usize) -> Vec<&AlertView> {
     visible(m, rows)
         .filter_map(|(_, r)| match r {
             FeedRow::Alert(i) => m.views.alerts.get(*i),

@@ -82,7 +82,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let mut long = true;
     let mut dots = true;
     let need = |env: bool, local_: bool, long: bool, dots: bool| {
-        base + if env { env.then(|| m.config.environment.width() + 1).unwrap_or(0) } else { 0 }
+        base + if env { m.config.environment.width() + 1 } else { 0 }
             + if local_ { local.width() } else { 0 }
             + if long { strip_long.width() } else { strip_short.width() }
             + 2

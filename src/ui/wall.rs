@@ -94,7 +94,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         (holder, t.text()),
     ];
     // Spread the lines over the band: one blank row between them when there is room.
-    let gap = if text.height as usize >= lines.len() * 2 + 1 { 1 } else { 0 };
+    let gap = if text.height as usize > lines.len() * 2 { 1 } else { 0 };
     let mut y = text.y + u16::from(gap > 0 && text.height > lines.len() as u16 * 2);
     for (s, style) in &lines {
         if y >= text.bottom() || s.is_empty() {

@@ -126,3 +126,23 @@ fn ui_layout_snapshots_of_three_scenarios() {
         }
     }
 }
+
+/// Before any source answered, nothing claims a count or an all-clear.
+#[test]
+fn ui_layout_first_frame_waits_by_name() {
+    let t0 = crate::ui_support::t0();
+    let mut m = Model::new(
+        crate::ui_support::config(),
+        opsdeck::model::ModelOptions { now: t0, ..Default::default() },
+    );
+    update(&mut m, Msg::Tick(t0 + chrono::Duration::seconds(2)));
+    for (w, h) in [(200, 60), (80, 24)] {
+        m.focus = Pane::Alerts;
+        let t = text(&render_to_buffer(&m, &dark(), w, h));
+        assert!(t.contains("waiting for am-a (2 s)"), "{t}");
+        assert!(!t.contains("0 firing") && !t.contains("no alerts firing") && !t.contains("ALL OK"), "{t}");
+    }
+    m.focus = Pane::Health;
+    let t = text(&render_to_buffer(&m, &dark(), 200, 60));
+    assert!(t.contains("waiting for prod (2 s)"), "{t}");
+}
