@@ -94,7 +94,8 @@ fn cell_text(r: &HealthRow, m: HealthMetric, shared: bool) -> String {
     }
 }
 
-/// What a row says about its source when that is not fresh: `◐ STALE 2m10s`.
+/// What a row says about its source when that is not fresh: `◐ STALE 2m10s` (stale),
+/// `✖ STALE 2m10s` (failing).
 fn source_note(r: &HealthRow, m: &Model) -> Option<String> {
     let name = r.source.as_deref()?;
     let s = m.sources.iter().find(|s| s.name == name)?;
@@ -102,7 +103,11 @@ fn source_note(r: &HealthRow, m: &Model) -> Option<String> {
         SourceStatus::Stale { since } => {
             Some(format!("◐ STALE {}", format_age((m.now - since).to_std().unwrap_or_default())))
         }
-        SourceStatus::Failing { reason, .. } => Some(format!("✖ {name}: {reason}")),
+        // The reason stands in the pane's banner; the row says how old its figures are.
+        SourceStatus::Failing { .. } => Some(match s.freshness.last_ok {
+            Some(t) => format!("✖ STALE {}", format_age((m.now - t).to_std().unwrap_or_default())),
+            None => "✖ NO DATA".to_string(),
+        }),
         _ => None,
     }
 }
@@ -170,10 +175,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             for (mm, sh, cw) in &metrics {
                 r.cell(&cell_text(h, *mm, *sh), *cw, true, style_of(h.cells[mm.index()], t)).gap(1);
             }
+            // A stale source's note keeps its room: the trend gives way to it.
+            let note_w = note.as_ref().map_or(0, |n| n.width() as u16 + 1);
             if let Some(tm) = h.trend {
                 let label = format!("{:<5}", tm.short());
                 r.text(&label, t.muted());
-                let sw = r.left().min(30) as usize;
+                let sw = r.left().saturating_sub(note_w).min(30) as usize;
                 let (lo, hi) = h.trend_scale;
                 r.text(&spark_in(&h.sparkline, sw, lo, hi), style);
             }
