@@ -46,13 +46,12 @@ impl ChartRange {
 /// Points per series at most, whatever the width.
 pub const MAX_POINTS: u64 = 1000;
 
-/// The step for `range` on a chart `width` columns wide: two points per column (braille
-/// resolution), rounded up to a round step, at least 15 s, at most `MAX_POINTS` points.
+/// The step for `range` on a chart `width` columns wide: a point per column, rounded up to a round step, at least 15 s, at most `MAX_POINTS` points.
 pub fn step_for(range: ChartRange, width: u16) -> Duration {
     const ROUND: [u64; 14] =
         [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
     let secs = range.duration().as_secs();
-    let points = (u64::from(width.max(10)) * 2).min(MAX_POINTS);
+    let points = u64::from(width.max(10)).min(MAX_POINTS);
     let raw = secs.div_ceil(points);
     Duration::from_secs(ROUND.into_iter().find(|r| *r >= raw).unwrap_or(86_400))
 }
@@ -278,9 +277,9 @@ mod tests {
 
     #[test]
     fn steps_are_round_and_points_bounded() {
-        assert_eq!(step_for(ChartRange::H1, 120), Duration::from_secs(15));
-        assert_eq!(step_for(ChartRange::H6, 120), Duration::from_secs(120));
-        assert_eq!(step_for(ChartRange::D7, 386), Duration::from_secs(900));
+        assert_eq!(step_for(ChartRange::H1, 120), Duration::from_secs(30));
+        assert_eq!(step_for(ChartRange::H6, 120), Duration::from_secs(300));
+        assert_eq!(step_for(ChartRange::D7, 386), Duration::from_secs(1800));
         for r in ChartRange::ALL {
             for w in [10, 80, 386, 1000, u16::MAX] {
                 let n = r.duration().as_secs() / step_for(r, w).as_secs();

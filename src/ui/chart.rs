@@ -5,11 +5,13 @@
 //! so as everywhere.
 use chrono::{DateTime, TimeZone, Utc};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Chart as RChart, Clear, Dataset, GraphType, LegendPosition, Widget};
+use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
+use ratatui::widgets::{Axis, Block, Chart as RChart, Clear, Dataset, Widget};
+use unicode_width::UnicodeWidthStr;
 
 use crate::domain::SourceStatus;
 use crate::model::Model;
@@ -60,9 +62,9 @@ fn palette(t: &Theme, i: usize) -> Style {
     [t.accent(), t.ok(), t.warn(), t.text(), t.crit(), t.muted()][i % 6]
 }
 
-/// Where the chart goes: most of the body.
+/// Where the chart goes: the whole body (the panes under it are not drawn).
 pub fn area(body: Rect) -> Rect {
-    super::alerts::overlay_area(body)
+    body
 }
 
 pub fn draw(buf: &mut Buffer, body: Rect, c: &Chart, m: &Model, t: &Theme) {
@@ -70,8 +72,7 @@ pub fn draw(buf: &mut Buffer, body: Rect, c: &Chart, m: &Model, t: &Theme) {
     if area.width < 20 || area.height < 6 {
         return;
     }
-    Clear.render(area, buf);
-    buf.set_style(area, t.base());
+    // The panes are not drawn under a chart: the body is blank already.
     let src = m.sources.iter().find(|s| s.name == c.target.source);
     let stale = match src.map(|s| s.status(m.now)) {
         Some(SourceStatus::Stale { since }) => {
@@ -158,62 +159,70 @@ pub fn draw(buf: &mut Buffer, body: Rect, c: &Chart, m: &Model, t: &Theme) {
     let crit_line = c.target.crit.map(|v| vec![(x0, v), (x1, v)]);
     let marker =
         c.alert_start.map(|s| s.timestamp() as f64).filter(|x| *x >= x0).map(|x| vec![(x, lo), (x, hi)]);
-    let mut sets: Vec<Dataset<'_>> = Vec::new();
+    // The lines are drawn on one canvas layer (one braille grid for every series and
+    // threshold); the `Chart` draws the axes, labels and the legend over it (its datasets
+    // carry only names and styles). One layer per dataset would cost a full grid each.
+    let mut legend: Vec<(String, Style)> = Vec::new();
+    let mut shapes: Vec<(&[(f64, f64)], Style)> = Vec::new();
     let single = order.len() == 1;
     for (n, (&i, pts)) in order.iter().zip(&lines).enumerate() {
-        let name = series_name(&series[i].labels, &c.target.title);
-        let mut d = Dataset::default()
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(palette(t, n))
-            .data(pts);
+        shapes.push((pts, palette(t, n)));
         if !single || !series[i].labels.is_empty() {
-            d = d.name(name);
+            legend.push((series_name(&series[i].labels, &c.target.title), palette(t, n)));
         }
-        sets.push(d);
     }
     let unit = c.target.unit.as_str();
     if let (Some(l), Some(v)) = (&target_line, c.target.target) {
-        sets.push(
-            Dataset::default()
-                .name(format!("target {}", fmt_value(v, unit)))
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.warn())
-                .data(l),
-        );
+        shapes.push((l, t.warn()));
+        legend.push((format!("target {}", fmt_value(v, unit)), t.warn()));
     }
     if let (Some(l), Some(v)) = (&crit_line, c.target.crit) {
-        sets.push(
-            Dataset::default()
-                .name(format!("critical {}", fmt_value(v, unit)))
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.crit())
-                .data(l),
-        );
+        shapes.push((l, t.crit()));
+        legend.push((format!("critical {}", fmt_value(v, unit)), t.crit()));
     }
     if let (Some(l), Some(s)) = (&marker, c.alert_start) {
         let at = fmt_time(s.timestamp() as f64, c.range, m.utc_offset_secs);
-        sets.push(
-            Dataset::default()
-                .name(format!("alert fired {at}"))
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.crit())
-                .data(l),
-        );
+        shapes.push((l, t.crit()));
+        legend.push((format!("alert fired {at}"), t.crit()));
     }
     let mid = (x0 + x1) / 2.0;
-    let x_labels: Vec<Span<'_>> = [x0, mid, x1]
-        .iter()
-        .map(|x| Span::styled(fmt_time(*x, c.range, m.utc_offset_secs), t.muted()))
-        .collect();
-    let y_labels: Vec<Span<'_>> =
-        [lo, (lo + hi) / 2.0, hi].iter().map(|v| Span::styled(fmt_value(*v, unit), t.muted())).collect();
+    let x_text: Vec<String> =
+        [x0, mid, x1].iter().map(|x| fmt_time(*x, c.range, m.utc_offset_secs)).collect();
+    let y_text: Vec<String> = [lo, (lo + hi) / 2.0, hi].iter().map(|v| fmt_value(*v, unit)).collect();
+    // Where `Chart` puts its graph (its layout with labels on both axes, left-aligned x
+    // labels): right of the widest label and the axis line, above the labels and axis.
+    let left = y_text.iter().map(|l| l.width()).max().unwrap_or(0).max(x_text[0].width().saturating_sub(1));
+    let left = (left as u16).min(inner.width / 3) + 1;
+    let graph = Rect {
+        x: inner.x + left,
+        y: inner.y,
+        width: inner.width.saturating_sub(left),
+        height: inner.height.saturating_sub(2),
+    };
+    if !graph.is_empty() {
+        Canvas::default()
+            .marker(Marker::Braille)
+            .x_bounds([x0, x1])
+            .y_bounds([lo, hi])
+            .paint(|ctx| {
+                for (pts, style) in &shapes {
+                    let color = style.fg.unwrap_or(ratatui::style::Color::Reset);
+                    for w in pts.windows(2) {
+                        ctx.draw(&CanvasLine { x1: w[0].0, y1: w[0].1, x2: w[1].0, y2: w[1].1, color });
+                    }
+                    if pts.len() == 1 {
+                        ctx.draw(&Points { coords: pts, color });
+                    }
+                }
+            })
+            .render(graph, buf);
+    }
+    let x_labels: Vec<Span<'_>> = x_text.into_iter().map(|s| Span::styled(s, t.muted())).collect();
+    let y_labels: Vec<Span<'_>> = y_text.into_iter().map(|s| Span::styled(s, t.muted())).collect();
     let x_title = if hidden > 0 { format!("time (+{hidden} series not shown)") } else { "time".into() };
-    let chart = RChart::new(sets)
-        .style(t.text())
+    // No datasets: each would cost `Chart` a full braille grid; the lines are on the
+    // canvas above and the legend is drawn below.
+    let chart = RChart::new(Vec::<Dataset<'_>>::new())
         .x_axis(
             Axis::default()
                 .title(Span::styled(x_title, t.muted()))
@@ -227,8 +236,26 @@ pub fn draw(buf: &mut Buffer, body: Rect, c: &Chart, m: &Model, t: &Theme) {
                 .style(t.muted())
                 .bounds([lo, hi])
                 .labels(y_labels),
-        )
-        .legend_position(Some(LegendPosition::TopLeft))
-        .hidden_legend_constraints((Constraint::Ratio(2, 3), Constraint::Ratio(2, 3)));
+        );
     chart.render(inner, buf);
+    draw_legend(buf, graph, &legend, t);
+}
+
+/// The legend at the graph's top left (below the value axis' title), when it fits in two
+/// thirds of the graph: a line of the series' style, then its name.
+fn draw_legend(buf: &mut Buffer, graph: Rect, entries: &[(String, Style)], t: &Theme) {
+    let w = entries.iter().map(|(n, _)| n.width()).max().unwrap_or(0) as u16 + 5;
+    let h = entries.len() as u16 + 2;
+    if entries.is_empty() || w > graph.width * 2 / 3 || h + 1 > graph.height * 2 / 3 {
+        return;
+    }
+    let area = Rect { x: graph.x, y: graph.y + 1, width: w, height: h };
+    Clear.render(area, buf);
+    let block = Block::bordered().border_style(t.muted());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    for ((name, style), y) in entries.iter().zip(inner.y..inner.bottom()) {
+        buf.set_string(inner.x, y, "━━", *style);
+        super::text::put(buf, inner.x + 3, y, inner.width.saturating_sub(3), name, *style);
+    }
 }

@@ -56,7 +56,9 @@ pub fn draw(m: &Model, t: &Theme, area: Rect, buf: &mut Buffer) {
     if let Some(h) = l.headline {
         wall::draw(buf, h, m, t);
     }
-    for (p, r) in &l.panes {
+    // An open chart takes the body: the panes under it are not drawn at all.
+    let panes: &[(Pane, Rect)] = if m.chart.is_some() { &[] } else { &l.panes };
+    for (p, r) in panes {
         match p {
             Pane::Health => health::draw(buf, *r, m, t),
             Pane::Community => community::draw(buf, *r, m, t),

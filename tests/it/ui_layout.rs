@@ -146,3 +146,26 @@ fn ui_layout_first_frame_waits_by_name() {
     let t = text(&render_to_buffer(&m, &dark(), 200, 60));
     assert!(t.contains("waiting for prod (2 s)"), "{t}");
 }
+
+/// `--rotate` is accepted after `demo`; a small wall rotates its panes with a page
+/// indicator even without it.
+#[test]
+fn ui_layout_wall_rotates_at_every_size() {
+    use clap::Parser;
+    let cli = opsdeck::cli::Cli::try_parse_from(["opsdeck", "demo", "--wall", "--rotate", "10s"]).unwrap();
+    assert_eq!(cli.screen.rotate, Some(Duration::from_secs(10)));
+    let _dir = private_state();
+    let mut m = scenario_model(Scenario::DbPrimaryDown, Duration::from_secs(4 * 60), (80, 24), true).unwrap();
+    let t0 = m.now;
+    m.wall_page_since = t0;
+    let first = text(&render_to_buffer(&m, &dark(), 80, 24));
+    assert!(first.contains("page 1/6"), "{first}");
+    update(&mut m, Msg::Tick(t0 + chrono::Duration::seconds(16)));
+    let second = text(&render_to_buffer(&m, &dark(), 80, 24));
+    assert!(second.contains("page 2/6") && second.contains("Alerts"), "{second}");
+    // A big wall with --rotate: two pane sets, the headline on both.
+    m.wall_rotation = Some(Duration::from_secs(10));
+    update(&mut m, Msg::Resize(200, 60));
+    let big = text(&render_to_buffer(&m, &dark(), 200, 60));
+    assert!(big.contains("P0 firing 1") && big.contains("page "), "{big}");
+}
