@@ -60,5 +60,40 @@ fn render(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, render);
+/// A chart at 400x120: the gateway's error rate over 7 days at the step the width asks for
+/// (the most points a chart draws), with its target, critical line and alert marker.
+fn render_chart(c: &mut Criterion) {
+    let (w, h) = (400u16, 120u16);
+    let (mut m, theme) = demo_model(w, h);
+    m.focus = opsdeck::model::Pane::Health;
+    let target = opsdeck::model::chart::find(&m, &["gateway".into(), "err".into()]).expect("a chart target");
+    let f = opsdeck::model::chart::open(&mut m, target, opsdeck::model::chart::ChartRange::D7);
+    let n = (f.end - f.start).num_seconds() / f.step.as_secs() as i64;
+    let t0 = f.start.timestamp() as f64;
+    let step = f.step.as_secs() as f64;
+    // Three series of a daily wave with noise, one point per step.
+    let series: Vec<opsdeck::domain::Series> = (0..3)
+        .map(|k| opsdeck::domain::Series {
+            labels: [("instance".to_string(), format!("gateway-{k}"))].into_iter().collect(),
+            points: (0..n)
+                .map(|i| {
+                    let x = i as f64;
+                    (t0 + x * step, 0.5 + 0.4 * (x / 40.0 + k as f64).sin() + 0.05 * ((x * 7.3).sin()))
+                })
+                .collect(),
+        })
+        .collect();
+    update(&mut m, Msg::ChartData { id: f.id, result: Ok(series) });
+    let area = Rect::new(0, 0, w, h);
+    let mut buf = Buffer::empty(area);
+    c.bench_function("render_chart_400x120", |b| {
+        b.iter(|| {
+            buf.reset();
+            ui::draw(&m, &theme, area, &mut buf);
+            std::hint::black_box(&buf);
+        })
+    });
+}
+
+criterion_group!(benches, render, render_chart);
 criterion_main!(benches);

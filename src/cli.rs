@@ -29,7 +29,7 @@ pub struct ScreenArgs {
     #[arg(long)]
     pub theme: Option<String>,
     /// Wall mode: rotate between pane sets at this interval (e.g. 30s).
-    #[arg(long, value_parser = crate::util::duration::parse)]
+    #[arg(long, global = true, value_parser = crate::util::duration::parse)]
     pub rotate: Option<std::time::Duration>,
 }
 

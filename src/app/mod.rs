@@ -3,6 +3,7 @@
 //! draws at most once per batch, only when the model says something visible changed.
 //! Nothing on the loop awaits the network, a file or a process.
 pub mod actions;
+pub mod charts;
 pub mod cli;
 pub mod drive;
 pub mod incidents;
@@ -201,10 +202,21 @@ fn spawn_input(tx: mpsc::Sender<Input>) {
     });
 }
 
-/// The 1 Hz clock, aligned to the start of each second.
+/// The 1 Hz clock, aligned to the start of each second; once a minute the local time
+/// offset (daylight saving changes while a wall runs for days).
 fn spawn_tick(tx: mpsc::Sender<Input>) {
     tokio::spawn(async move {
+        let mut offset = chrono::Local::now().offset().local_minus_utc();
+        let mut n: u32 = 0;
         loop {
+            n = n.wrapping_add(1);
+            if n.is_multiple_of(60) {
+                let now = chrono::Local::now().offset().local_minus_utc();
+                if now != offset {
+                    offset = now;
+                    let _ = tx.try_send(Input::Msg(Msg::Offset(now)));
+                }
+            }
             let now = Utc::now();
             let to_next = 1_000_000_000 - now.timestamp_subsec_nanos().min(999_999_999);
             tokio::time::sleep(Duration::from_nanos(to_next as u64)).await;
@@ -264,6 +276,7 @@ impl drive::Edges for RealEdges {
                 effects_tx.clone(),
             ),
             Effect::ListSilences => actions::spawn_list_silences(model.config.clone(), effects_tx.clone()),
+            Effect::FetchRange(f) => charts::spawn_fetch(&model.config, f, effects_tx.clone()),
             Effect::Silence { silence, sources } => actions::spawn_silence(
                 model.config.clone(),
                 store.clone(),

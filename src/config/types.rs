@@ -188,6 +188,13 @@ pub struct HealthSpec {
     pub saturation: Option<String>,
     #[serde(default = "default_saturation_warn")]
     pub saturation_warn: f64,
+    /// p99 above this is CRIT; default twice `latency_target`.
+    #[serde(with = "serde_opt", default, skip_serializing_if = "Option::is_none")]
+    pub latency_crit: Option<Duration>,
+    /// The figure the TREND column draws (`avail`, `p99`, `err`, `sat`); default the
+    /// row's worst.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<String>,
 }
 
 fn default_slo() -> f64 {

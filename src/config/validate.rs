@@ -56,6 +56,8 @@ const HEALTH_KEYS: &[&str] = &[
     "error_crit",
     "saturation",
     "saturation_warn",
+    "latency_crit",
+    "trend",
 ];
 const HEALTH_QUERIES: &[&str] = &["availability", "latency_p99", "error_rate", "saturation"];
 const COMMUNITY_KEYS: &[&str] = &["name", "query", "unit", "source", "week_over_week"];
@@ -308,6 +310,7 @@ fn health(d: &mut Diag, tbl: Tbl) -> Option<PaneUse> {
         d.at(&span, "`slo` must be a percentage between 0 and 100 (exclusive), e.g. 99.95");
     }
     duration(d, tbl, "latency_target", false);
+    duration(d, tbl, "latency_crit", false);
     let warn = percent(d, tbl, "error_warn");
     let crit = percent(d, tbl, "error_crit");
     let warn_v = warn.as_ref().map(|w| w.0).unwrap_or(1.0);

@@ -86,6 +86,13 @@ pub struct ScreenshotArgs {
     /// the screen's model: nothing runs and no journal is written).
     #[arg(long)]
     pub runbook_dialog: Option<String>,
+    /// Open a chart as `:chart` names it (`"gateway err"`), over the last hour the
+    /// screen already polled.
+    #[arg(long)]
+    pub chart: Option<String>,
+    /// Show the `:` command palette with this text typed.
+    #[arg(long)]
+    pub palette: Option<String>,
 }
 
 pub fn parse_scenario(name: &str) -> anyhow::Result<Scenario> {
@@ -313,14 +320,42 @@ pub fn screenshot(s: &ScreenArgs, a: &ScreenshotArgs) -> anyhow::Result<i32> {
         Some(name) => Some(crate::app::runbook::load_for_stage(name, &cfg.runbooks)?),
         None => None,
     };
-    let stage = |m: &mut crate::model::Model| match staged {
-        Some(f) => crate::app::runbook::stage_dialog(m, f),
-        None => Ok(()),
+    let (chart, palette) = (a.chart.clone(), a.palette.clone());
+    let stage = |m: &mut crate::model::Model| {
+        if let Some(words) = chart {
+            stage_chart(m, &words)?;
+        }
+        if let Some(text) = palette {
+            m.palette = Some(crate::model::palette::Palette { input: text, sel: 0 });
+        }
+        match staged {
+            Some(f) => crate::app::runbook::stage_dialog(m, f),
+            None => Ok(()),
+        }
     };
     let buf = render_frame_staged(cfg, outcomes, now, (w, h), a.wall || s.wall, theme_name, stage)?;
     let text = if ext == "svg" { shot::to_svg(&buf) } else { shot::to_text(&buf) };
     std::fs::write(&a.out, text).with_context(|| format!("writing {}", a.out.display()))?;
     Ok(0)
+}
+
+/// Opens the chart `words` names and answers it with the hour of history the model holds.
+fn stage_chart(m: &mut crate::model::Model, words: &str) -> anyhow::Result<()> {
+    let words: Vec<String> = words.split_whitespace().map(str::to_string).collect();
+    let target = crate::model::chart::find(m, &words).with_context(|| format!("no chart {words:?}"))?;
+    let f = crate::model::chart::open(m, target, crate::model::chart::ChartRange::H1);
+    let series = m
+        .sources
+        .iter()
+        .find_map(|s| match &s.data {
+            Some(crate::domain::PollData::Metrics(p)) => {
+                p.range.get(&f.query).and_then(|r| r.as_ref().ok()).cloned()
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    update(m, Msg::ChartData { id: f.id, result: Ok(series) });
+    Ok(())
 }
 
 /// One `SourcePlan` per configured source, with the queries the panes need: the same
@@ -354,6 +389,22 @@ pub fn render_frame_staged(
     stage: impl FnOnce(&mut crate::model::Model) -> anyhow::Result<()>,
 ) -> anyhow::Result<ratatui::buffer::Buffer> {
     let themes = crate::app::themes();
+    let m = model_at(cfg, outcomes, now, (w, h), wall, theme, stage)?;
+    let theme = &themes[m.theme_index.min(themes.len() - 1)];
+    Ok(crate::ui::render_to_buffer(&m, theme, w, h))
+}
+
+/// The screen's model after `outcomes` at a fixed `now` (what `render_frame_staged` draws).
+pub fn model_at(
+    cfg: crate::config::Config,
+    outcomes: Vec<PollOutcome>,
+    now: DateTime<Utc>,
+    (w, h): (u16, u16),
+    wall: bool,
+    theme: Option<String>,
+    stage: impl FnOnce(&mut crate::model::Model) -> anyhow::Result<()>,
+) -> anyhow::Result<crate::model::Model> {
+    let themes = crate::app::themes();
     let run = RunOptions { mode: Mode::Demo, wall, theme, ..RunOptions::default() };
     let mut m = crate::app::initial_model(cfg, &run, &themes)?;
     m.utc_offset_secs = 0; // local time = UTC, so a frame does not depend on the machine
@@ -371,6 +422,6 @@ pub fn render_frame_staged(
     update(&mut m, Msg::Incidents(book));
     update(&mut m, Msg::Tick(now));
     stage(&mut m)?;
-    let theme = &themes[m.theme_index.min(themes.len() - 1)];
-    Ok(crate::ui::render_to_buffer(&m, theme, w, h))
+    m.started_at = now - chrono::Duration::seconds(60);
+    Ok(m)
 }

@@ -76,6 +76,8 @@ pub fn build(ep: &Endpoints, poll: Duration, theme: &str) -> Config {
                 error_crit: 5.0,
                 saturation: Some(saturation),
                 saturation_warn: 80.0,
+                latency_crit: None,
+                trend: None,
             }
         })
         .collect();

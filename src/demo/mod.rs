@@ -3,6 +3,7 @@
 //! it, and `opsdeck screenshot` (headless frames to SVG or text). DESIGN.md section 6.
 pub mod cli;
 pub mod config;
+pub mod frames;
 pub mod ops_config;
 pub mod promql;
 pub mod queries;

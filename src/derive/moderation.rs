@@ -35,6 +35,40 @@ pub fn view(cfg: &Config, polls: &BTreeMap<String, MetricsPoll>) -> Option<Moder
     })
 }
 
+/// A projected breach further away than this reads as keeping up.
+pub const HORIZON_S: f64 = 86_400.0;
+/// Inflow must exceed throughput by this share before a breach is projected; once
+/// projected it stands until inflow falls to throughput (or the projection passes 1.25x
+/// the horizon), so that near-equal rates do not flip the line on every poll.
+pub const ENTER_MARGIN: f64 = 0.05;
+
+/// The queue view with hysteresis against the previous one (see `settle`).
+pub fn view_after(
+    cfg: &Config,
+    polls: &BTreeMap<String, MetricsPoll>,
+    prev: Option<&ModerationView>,
+) -> Option<ModerationView> {
+    let mut v = view(cfg, polls)?;
+    let was = prev.is_some_and(|p| p.breach_in_s.is_some());
+    if let (Some(i), Some(t)) = (v.inflow_per_min, v.throughput_per_min) {
+        v.breach_in_s = settle(v.breach_in_s, i, t, was);
+    } else {
+        v.breach_in_s = v.breach_in_s.filter(|s| *s <= HORIZON_S);
+    }
+    Some(v)
+}
+
+/// `raw` (from `breach_in_s`) with the horizon and hysteresis applied; `was`: a breach was
+/// projected on the previous poll.
+pub fn settle(raw: Option<f64>, inflow: f64, throughput: f64, was: bool) -> Option<f64> {
+    let s = raw?;
+    if s <= 0.0 {
+        return Some(0.0);
+    }
+    let (margin, horizon) = if was { (0.0, HORIZON_S * 1.25) } else { (ENTER_MARGIN, HORIZON_S) };
+    (inflow > throughput * (1.0 + margin) && s <= horizon).then_some(s)
+}
+
 /// Depth per queue: keyed by the `priority` label, else the value of a sample's only
 /// label, else `total`. Samples with the same key are added; NaN samples are left out.
 pub fn depth_by_priority(poll: Option<&MetricsPoll>, query: &str) -> BTreeMap<String, f64> {
@@ -128,6 +162,20 @@ mod tests {
         // Empty queue, nobody reviewing, nothing arriving: fine; something arriving: breach.
         assert_eq!(breach_in_s(0.0, 0.0, 0.0, 600.0), None);
         assert_eq!(breach_in_s(0.0, 1.0, 0.0, 600.0), Some(0.0));
+    }
+
+    #[test]
+    fn near_equal_rates_do_not_flip_and_far_breaches_keep_up() {
+        // 2% more inflow than throughput: not enough to start projecting a breach...
+        assert_eq!(settle(Some(3600.0), 40.8, 40.0, false), None);
+        // ...but once projected (6% more), it stands while inflow stays above throughput.
+        assert_eq!(settle(Some(3600.0), 42.4, 40.0, false), Some(3600.0));
+        assert_eq!(settle(Some(3600.0), 40.8, 40.0, true), Some(3600.0));
+        assert_eq!(settle(Some(3600.0), 40.0, 40.0, true), None);
+        // Beyond 24 hours is keeping up; already past the SLA is a breach whatever the rates.
+        assert_eq!(settle(Some(1e30), 40.8143, 40.8142, false), None);
+        assert_eq!(settle(Some(90_000.0), 50.0, 40.0, false), None);
+        assert_eq!(settle(Some(0.0), 10.0, 40.0, false), Some(0.0));
     }
 
     #[test]

@@ -79,6 +79,11 @@ pub fn build(cfg: &Config) -> BTreeMap<String, QueryPlan> {
             .flatten()
             .map(String::as_str)
             .collect();
+        // Every figure has a history: the TREND column draws the row's worst, and any
+        // figure opens as a chart.
+        for q in &qs {
+            add(h.source.as_deref(), &[], None, Some(q));
+        }
         add(h.source.as_deref(), &qs, None, health_spark_query(h));
     }
     for c in &cfg.community {
@@ -162,7 +167,7 @@ throughput = "out"
             [&InstantQuery { query: "users".into(), ago: WEEK }]
         );
         let spark: Vec<&str> = prod.range.iter().map(|r| r.query.as_str()).collect();
-        assert_eq!(spark, ["depth", "errors", "users"]);
+        assert_eq!(spark, ["avail", "depth", "errors", "users"]);
         assert!(prod.range.iter().all(|r| r.window.as_secs() / r.step.as_secs() == 60));
         assert_eq!(plans["other"].instant, [InstantQuery::now("posts")]);
         assert_eq!(plans["other"].range.len(), 1);

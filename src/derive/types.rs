@@ -27,6 +27,75 @@ impl HealthState {
     }
 }
 
+/// The figures of a health row, in column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthMetric {
+    Availability,
+    Latency,
+    ErrorRate,
+    Saturation,
+    Burn,
+}
+
+impl HealthMetric {
+    pub const ALL: [HealthMetric; 5] = [
+        HealthMetric::Availability,
+        HealthMetric::Latency,
+        HealthMetric::ErrorRate,
+        HealthMetric::Saturation,
+        HealthMetric::Burn,
+    ];
+    pub fn index(self) -> usize {
+        self as usize
+    }
+    /// The name the TREND column, the palette and the config's `trend` use.
+    pub fn short(self) -> &'static str {
+        match self {
+            HealthMetric::Availability => "avail",
+            HealthMetric::Latency => "p99",
+            HealthMetric::ErrorRate => "err",
+            HealthMetric::Saturation => "sat",
+            HealthMetric::Burn => "burn",
+        }
+    }
+    /// The unit shown beside values and on a chart's value axis.
+    pub fn unit(self) -> &'static str {
+        match self {
+            HealthMetric::Availability | HealthMetric::ErrorRate | HealthMetric::Saturation => "%",
+            HealthMetric::Latency => "ms",
+            HealthMetric::Burn => "x",
+        }
+    }
+    pub fn parse(s: &str) -> Option<HealthMetric> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "avail" | "availability" => Some(HealthMetric::Availability),
+            "p99" | "latency" | "latency_p99" => Some(HealthMetric::Latency),
+            "err" | "errors" | "error_rate" => Some(HealthMetric::ErrorRate),
+            "sat" | "saturation" => Some(HealthMetric::Saturation),
+            "burn" => Some(HealthMetric::Burn),
+            _ => None,
+        }
+    }
+}
+
+/// The thresholds a health row is judged by (DESIGN.md section 2; docs/health.md).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct HealthTargets {
+    /// Availability SLO, percent: below it is CRIT.
+    pub slo: f64,
+    /// p99 latency: above the target is WARN, above `latency_crit_ms` CRIT.
+    pub latency_ms: f64,
+    pub latency_crit_ms: f64,
+    pub error_warn: f64,
+    pub error_crit: f64,
+    pub saturation_warn: f64,
+    /// Error-budget burn rate: fast burn (Google SRE workbook, 2% of a 30-day budget in an
+    /// hour) 14.4 is CRIT, 6 (5% in six hours) WARN.
+    pub burn_warn: f64,
+    pub burn_crit: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HealthRow {
     pub service: String,
@@ -41,9 +110,25 @@ pub struct HealthRow {
     /// Why the state is not OK, one short phrase per breached threshold.
     #[serde(skip)]
     pub reasons: Vec<String>,
-    /// Sparkline of the error rate (or availability when no error query), oldest first.
+    /// History of the `trend` metric (in its unit), oldest first.
     #[serde(skip)]
     pub sparkline: Vec<f64>,
+    /// Each figure's own state by its own thresholds (None: not configured), by
+    /// `HealthMetric::index`. The row's `state` is the worst of them.
+    #[serde(skip)]
+    pub cells: [Option<HealthState>; 5],
+    #[serde(skip)]
+    pub targets: HealthTargets,
+    /// The metric the TREND column draws: the config's `trend`, else the row's worst.
+    #[serde(skip)]
+    pub trend: Option<HealthMetric>,
+    /// The sparkline's scale: from zero (or below the SLO) to at least the critical
+    /// threshold, so that noise far below it stays flat.
+    #[serde(skip)]
+    pub trend_scale: (f64, f64),
+    /// The metrics source the row reads.
+    #[serde(skip)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -42,7 +42,7 @@ pub fn compute(m: &Model) -> Views {
     Views {
         health: derive::health::rows(&m.config, &metrics),
         community: derive::community::rows(&m.config, &metrics),
-        moderation: derive::moderation::view(&m.config, &metrics),
+        moderation: derive::moderation::view_after(&m.config, &metrics, m.views.moderation.as_ref()),
         alerts: alert_views,
         status: derive::status::rows(&pages),
     }

@@ -33,6 +33,8 @@ pub enum Action {
     Resolve,
     Note,
     Silence,
+    /// The `:` command palette.
+    Palette,
 }
 
 impl Action {
@@ -57,6 +59,7 @@ impl Action {
             Action::AlertRunbook,
         ]);
         v.extend([Action::Declare, Action::Acknowledge, Action::Resolve, Action::Note, Action::Silence]);
+        v.push(Action::Palette);
         v
     }
 
@@ -87,6 +90,7 @@ impl Action {
             Action::Resolve => "resolve-incident".into(),
             Action::Note => "incident-note".into(),
             Action::Silence => "silence".into(),
+            Action::Palette => "palette".into(),
         }
     }
 
@@ -102,7 +106,7 @@ impl Action {
             Action::FocusNext => "next pane",
             Action::FocusPrev => "prev pane",
             Action::Jump(_) => "jump to pane",
-            Action::Detail => "detail",
+            Action::Detail => "detail/chart",
             Action::Back => "back",
             Action::Filter => "filter",
             Action::Group => "group by name",
@@ -121,15 +125,17 @@ impl Action {
             Action::Resolve => "resolve",
             Action::Note => "note",
             Action::Silence => "silence",
+            Action::Palette => "commands",
         }
     }
 
     /// Whether the action does something in `pane` (the footer lists only those).
     pub fn applies_to(self, pane: Pane) -> bool {
         match self {
-            Action::Detail | Action::Filter | Action::Group | Action::AlertRunbook | Action::Silence => {
-                pane == Pane::Alerts
+            Action::Detail => {
+                matches!(pane, Pane::Alerts | Pane::Health | Pane::Community | Pane::Moderation)
             }
+            Action::Filter | Action::Group | Action::AlertRunbook | Action::Silence => pane == Pane::Alerts,
             Action::Acknowledge | Action::Resolve | Action::Note => pane == Pane::Clock,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
                 matches!(pane, Pane::Alerts | Pane::Health | Pane::Community | Pane::Status)
@@ -188,6 +194,7 @@ impl Default for Keymap {
             (Key::ch('x'), Action::Resolve),
             (Key::ch('n'), Action::Note),
             (Key::ch('s'), Action::Silence),
+            (Key::ch(':'), Action::Palette),
         ]);
         Keymap { bindings: b }
     }

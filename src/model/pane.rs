@@ -62,3 +62,15 @@ impl Pane {
         Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
     }
 }
+
+/// Below this terminal size (columns, rows) the panes become tabs (and a wall rotates one
+/// pane at a time).
+pub const MIN_FULL: (u16, u16) = (120, 36);
+
+/// Whether a terminal of `size` shows the panes as tabs.
+pub fn compact(size: (u16, u16)) -> bool {
+    size.0 < MIN_FULL.0 || size.1 < MIN_FULL.1
+}
+
+/// How long a small wall shows each pane when `--rotate` was not given.
+pub const WALL_TAB_ROTATION: std::time::Duration = std::time::Duration::from_secs(15);

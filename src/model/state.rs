@@ -73,6 +73,8 @@ pub struct Model {
     pub readonly: bool,
     pub now: DateTime<Utc>,
     pub utc_offset_secs: i32,
+    /// When the screen started: `waiting for am-a (2 s)` counts from here.
+    pub started_at: DateTime<Utc>,
     pub sources: Vec<SourceState>,
     /// For each pane (by `Pane::index`), indices into `sources`.
     pub pane_sources: [Vec<usize>; 7],
@@ -118,6 +120,12 @@ pub struct Model {
     pub actions: super::incident_actions::ActionState,
     /// The silences view and the list of silences (`silences`).
     pub silences: super::silences::SilencesView,
+    /// The `:` command palette, when open.
+    pub palette: Option<super::palette::Palette>,
+    /// The open time-series chart.
+    pub chart: Option<super::chart::Chart>,
+    /// A one-line notice for the footer (`theme: light`) and until when it shows.
+    pub notice: Option<(String, DateTime<Utc>)>,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
     /// Whether the next derivation must recompute the alert views (new Alertmanager data);
@@ -142,6 +150,7 @@ impl Model {
             readonly: opts.readonly || opts.wall,
             now: opts.now,
             utc_offset_secs: opts.utc_offset_secs,
+            started_at: opts.now,
             sources,
             pane_sources,
             views: Views::default(),
@@ -171,6 +180,9 @@ impl Model {
             runbook: Default::default(),
             actions: Default::default(),
             silences: Default::default(),
+            palette: None,
+            chart: None,
+            notice: None,
             dirty: true,
             time_sig: 0,
             derive_alerts: true,
@@ -314,7 +326,14 @@ impl Model {
             }
         }
         self.wall_page.hash(&mut h);
+        for p in Pane::ALL {
+            self.waiting(p).hash(&mut h);
+        }
         super::incident_actions::current_status(self).is_some().hash(&mut h);
+        self.notice.as_ref().is_some_and(|(_, until)| *until > self.now).hash(&mut h);
+        if let Some(c) = &self.chart {
+            c.fetched_at.map(|t| coarse_age((self.now - t).to_std().unwrap_or_default())).hash(&mut h);
+        }
         // An open incident's clock counts seconds.
         if !self.clock_views().is_empty() {
             self.now.timestamp().hash(&mut h);

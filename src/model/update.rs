@@ -36,6 +36,13 @@ pub enum Msg {
     Runbook(super::runbook::RunbookMsg),
     /// The silences of every Alertmanager, and the ones that failed (see `silences`).
     Silences(Vec<crate::domain::SilenceRow>, Vec<String>),
+    /// A chart's range query answered (`Effect::FetchRange`), by request id.
+    ChartData {
+        id: u64,
+        result: Result<Vec<crate::domain::Series>, String>,
+    },
+    /// The local time offset east of UTC, in seconds (the app recomputes it every minute).
+    Offset(i32),
 }
 
 impl From<PollOutcome> for Msg {
@@ -62,6 +69,8 @@ pub enum Effect {
     },
     /// Fetch the silences of every Alertmanager (answered by `Msg::Silences`).
     ListSilences,
+    /// Run a chart's range query against a Prometheus source; answer with `Msg::ChartData`.
+    FetchRange(super::chart::RangeFetch),
 }
 
 /// Computes the derived views from the sources' latest data. Supplied by the app so the
@@ -96,13 +105,23 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             m.now = now;
-            if let Some(every) = m.wall_rotation.filter(|_| m.wall)
+            // A small wall shows one pane at a time: it rotates even when not asked to.
+            let small = super::pane::compact(m.size).then_some(super::pane::WALL_TAB_ROTATION);
+            if let Some(every) = m.wall_rotation.or(small).filter(|_| m.wall)
                 && (now - m.wall_page_since).to_std().is_ok_and(|d| d >= every)
             {
                 m.wall_page += 1;
                 m.wall_page_since = now;
             }
             refresh_time(m);
+            return super::chart::tick(m).map(Effect::FetchRange).into_iter().collect();
+        }
+        Msg::ChartData { id, result } => super::chart::answered(m, id, result),
+        Msg::Offset(secs) => {
+            if secs != m.utc_offset_secs {
+                m.utc_offset_secs = secs;
+                refresh_time(m);
+            }
         }
         Msg::Polled(o) => {
             let mut fx = on_poll(m, o, derive);
@@ -202,6 +221,9 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
     if let Some(fx) = super::silences::on_key(m, k) {
         return fx;
     }
+    if let Some(fx) = super::screen_keys::on_key(m, k) {
+        return fx;
+    }
     let Some(action) = m.keymap.action(k) else {
         return Vec::new();
     };
@@ -212,6 +234,12 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
             return Vec::new();
         }
     }
+    run_action(m, action)
+}
+
+/// What an action does (a key, or the command palette).
+pub(super) fn run_action(m: &mut Model, action: Action) -> Vec<Effect> {
+    m.dirty = true;
     if super::incident_actions::handles(action) {
         return super::incident_actions::start(m, action);
     }
@@ -225,7 +253,8 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
                 set_focus(m, p);
             }
         }
-        Action::Detail => open_detail(m),
+        Action::Detail => return open_detail(m),
+        Action::Palette => m.palette = Some(Default::default()),
         Action::Back => {
             if m.detail.take().is_some() {
                 m.detail_scroll = 0;
@@ -252,7 +281,8 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
         }
         Action::Zoom => m.zoom = !m.zoom,
         Action::NextTheme => {
-            m.theme_index = (m.theme_index + 1) % m.theme_names.len().max(1);
+            let next = (m.theme_index + 1) % m.theme_names.len().max(1);
+            super::screen_keys::set_theme(m, next);
         }
         Action::Up => move_by(m, -1),
         Action::Down => move_by(m, 1),
@@ -267,10 +297,15 @@ fn on_key(m: &mut Model, k: Key) -> Vec<Effect> {
     Vec::new()
 }
 
-fn open_detail(m: &mut Model) {
+fn open_detail(m: &mut Model) -> Vec<Effect> {
     if m.focus != Pane::Alerts {
+        // A figure opens as a chart; other panes zoom.
+        if let Some(target) = super::chart::for_selection(m) {
+            let range = m.chart.as_ref().map(|c| c.range).unwrap_or_default();
+            return vec![Effect::FetchRange(super::chart::open(m, target, range))];
+        }
         m.zoom = true;
-        return;
+        return Vec::new();
     }
     match m.feed.get(m.alert_sel) {
         Some(FeedRow::Alert(i)) => {
@@ -285,6 +320,7 @@ fn open_detail(m: &mut Model) {
         }
         None => {}
     }
+    Vec::new()
 }
 
 /// Moves the selection (alert feed), the detail view or the pane's scroll by `delta` rows.

@@ -13,8 +13,7 @@ use super::frame::{pane, placeholder};
 use super::text::{Row, clean, put};
 use super::theme::Theme;
 
-/// Labels not repeated in a feed row (shown elsewhere in it).
-const HIDDEN: [&str; 3] = ["alertname", "severity", "priority"];
+use super::alert_columns::{Columns, columns, label_cells, visible};
 
 fn prio_style(p: Priority, t: &Theme) -> Style {
     match p {
@@ -24,7 +23,14 @@ fn prio_style(p: Priority, t: &Theme) -> Style {
     }
 }
 
-fn title_extra(m: &Model) -> String {
+fn title_extra(m: &Model, cols: &Columns) -> String {
+    if !m.alerts_known() {
+        return match m.waiting(Pane::Alerts) {
+            Some(_) => " · waiting".into(),
+            None if m.config.alertmanager.is_empty() => String::new(),
+            None => " · no data".into(),
+        };
+    }
     let c = m.feed_counts;
     let mut s = format!(" · {} firing", c.active);
     if c.silenced > 0 {
@@ -37,11 +43,16 @@ fn title_extra(m: &Model) -> String {
     if !f.is_empty() {
         s.push_str(&format!(" · /{f} ({} shown)", c.shown));
     }
+    if !cols.common.is_empty() {
+        s.push_str(&format!(" · all {}", cols.common.join(" ")));
+    }
     s
 }
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
-    let extra = title_extra(m);
+    let rows = area.height.saturating_sub(2 + u16::from(m.pane_age(Pane::Alerts).is_stale())) as usize;
+    let cols = columns(m, rows, area.width.saturating_sub(2));
+    let extra = title_extra(m, &cols);
     pane(buf, area, Pane::Alerts, m, t, &extra, |buf, inner| {
         if m.feed.is_empty() {
             let msg = if m.config.alertmanager.is_empty() {
@@ -59,12 +70,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             return placeholder(buf, inner, msg, t);
         }
         let h = inner.height as usize;
-        let offset = (m.alert_sel + 1).saturating_sub(h);
         let focused = m.focus == Pane::Alerts && !m.wall;
-        for (i, row) in m.feed.iter().enumerate().skip(offset).take(h) {
-            let y = inner.y + (i - offset) as u16;
+        for (n, (i, row)) in visible(m, h).enumerate() {
+            let y = inner.y + n as u16;
             match row {
-                FeedRow::Alert(ix) => alert_row(buf, inner, y, &m.views.alerts[*ix], m, t),
+                FeedRow::Alert(ix) => alert_row(buf, inner, y, &m.views.alerts[*ix], m, t, &cols),
                 FeedRow::Group(g) => {
                     let newest = &m.views.alerts[g.newest];
                     let mut r = Row::new(buf, inner, y);
@@ -92,7 +102,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     });
 }
 
-fn alert_row(buf: &mut Buffer, inner: Rect, y: u16, a: &AlertView, m: &Model, t: &Theme) {
+fn alert_row(buf: &mut Buffer, inner: Rect, y: u16, a: &AlertView, m: &Model, t: &Theme, c: &Columns) {
     let quiet = is_suppressed(a);
     let mut r = Row::new(buf, inner, y);
     if m.is_new(a) {
@@ -110,25 +120,33 @@ fn alert_row(buf: &mut Buffer, inner: Rect, y: u16, a: &AlertView, m: &Model, t:
     } else {
         ""
     };
-    r.cell(tag, 4, false, t.muted());
-    let name_w = r.left().min(26);
-    r.cell(&a.alertname, name_w, false, base.add_modifier(Modifier::BOLD)).gap(1);
-    let labels: Vec<String> = a
-        .labels
-        .iter()
-        .filter(|(k, _)| !HIDDEN.contains(k))
-        .take(3)
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    if !labels.is_empty() && r.left() > 10 {
-        let lw = (r.left() / 2).min(36);
-        r.cell(&labels.join(" "), lw, false, t.muted()).gap(1);
+    if c.tags {
+        r.cell(tag, 4, false, t.muted());
     }
-    // A silenced alert says until when, by whom and why, instead of its summary.
-    if let Some(sil) = a.silenced.then(|| crate::model::silences::silencing(m, a)).flatten() {
-        r.text(&crate::model::silences::sil_text(m, sil), t.muted());
-    } else if let Some(s) = a.annotations.get("summary").or_else(|| a.annotations.get("description")) {
-        r.text(s, if quiet { t.muted() } else { t.text() });
+    let summary = a.annotations.get("summary").or_else(|| a.annotations.get("description"));
+    let text_style = if quiet { t.muted() } else { t.text() };
+    let cells = label_cells(a, c);
+    if c.flow {
+        // Too narrow for columns: one flowing line, cut only at the pane's edge.
+        r.text(&a.alertname, base.add_modifier(Modifier::BOLD));
+        for l in cells.iter().filter(|l| !l.is_empty()) {
+            r.gap(1).text(l, t.muted());
+        }
+        if let Some(sil) = silence_text(m, a) {
+            r.gap(1).text(&sil, t.muted());
+        } else if let Some(s) = summary {
+            r.gap(1).text(s, text_style);
+        }
+    } else {
+        r.cell(&a.alertname, c.name_w, false, base.add_modifier(Modifier::BOLD)).gap(1);
+        for (l, (_, w)) in cells.iter().zip(&c.labels) {
+            r.cell(l, *w, false, t.muted()).gap(1);
+        }
+        if let Some(sil) = silence_text(m, a) {
+            r.text(&sil, t.muted());
+        } else if let Some(s) = summary {
+            r.text(s, text_style);
+        }
     }
     if quiet {
         buf.set_style(Rect { x: inner.x, y, width: inner.width, height: 1 }, t.muted());
@@ -190,4 +208,12 @@ pub fn overlay_area(body: Rect) -> Rect {
     let w = if body.width > 60 { body.width * 4 / 5 } else { body.width };
     let h = if body.height > 12 { body.height * 4 / 5 } else { body.height };
     Rect { x: body.x + (body.width - w) / 2, y: body.y + (body.height - h) / 2, width: w, height: h }
+}
+
+/// A silenced alert says until when, by whom and why, instead of its summary.
+fn silence_text(m: &Model, a: &AlertView) -> Option<String> {
+    a.silenced
+        .then(|| crate::model::silences::silencing(m, a))
+        .flatten()
+        .map(|sil| crate::model::silences::sil_text(m, sil))
 }

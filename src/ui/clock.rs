@@ -27,7 +27,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
                 ok: t.ok(),
             };
             let big = if m.wall { BigDigits::Wall } else { BigDigits::Auto };
-            ClockPane { views: &views, styles, big }.render(inner, buf);
+            // Notes and the latest timeline entries under the clock, when it keeps its details.
+            let notes = super::clock_notes::lines(m).len() as u16;
+            let keep = if inner.height >= 6 + notes { notes } else { 0 };
+            let top = Rect { height: inner.height - keep, ..inner };
+            ClockPane { views: &views, styles, big }.render(top, buf);
+            super::clock_notes::draw(buf, Rect { y: top.bottom(), height: keep, ..inner }, m, t);
         } else if m.wall && inner.height > bigdigits::HEIGHT {
             let (utc, _) = m.clock_text();
             bigdigits::draw(buf, inner, &format!("{utc}Z"), t.text().add_modifier(Modifier::BOLD));

@@ -15,7 +15,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let msg = if m.config.community.is_empty() {
                 "no metrics configured ([[community]])"
             } else {
-                "waiting for data…"
+                "no data in the answer yet"
             };
             return placeholder(buf, inner, msg, t);
         }
@@ -33,6 +33,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             r.cell(&delta, 12, true, style).gap(2);
             let sw = r.left().min(40) as usize;
             r.text(&spark(&c.sparkline, sw), t.accent());
+        }
+        if m.focus == Pane::Community && !m.wall && !inner.is_empty() {
+            // The metric Enter opens as a chart.
+            buf.set_style(Rect { height: 1, ..inner }, t.selection());
         }
     });
 }

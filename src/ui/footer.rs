@@ -17,6 +17,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         row.text("  Enter apply · Esc cancel · label=value or text", t.muted());
         return;
     }
+    if let Some(n) = crate::model::screen_keys::notice(m) {
+        row.text(" ", t.muted()).text(n, t.accent()).text("  ", t.muted());
+    }
+    if m.chart.is_some() {
+        let f = m.keymap.keys(Action::Jump(1)).next();
+        let l = m.keymap.keys(Action::Jump(4)).next();
+        if let (Some(f), Some(l)) = (f, l) {
+            pair(&mut row, &format!(" {f}-{l}"), " range 1h 6h 24h 7d ", t);
+        }
+        hint(&mut row, m, Action::Back, t);
+        hint(&mut row, m, Action::Quit, t);
+        return;
+    }
     if let Some(s) = crate::model::incident_actions::current_status(m) {
         let style = if s.error { t.crit() } else { t.ok() };
         row.text(" ", t.muted()).text(&s.text, style).text("  ", t.muted());
@@ -60,6 +73,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             continue;
         }
         hint(&mut row, m, a, t);
+    }
+    // The runbook pane takes no room without a run: the footer says so when it has room.
+    if m.runbook.run.is_none() && m.runbook.busy.is_none() && row.left() > 16 {
+        row.text("  no active run", t.muted());
     }
 }
 

@@ -41,6 +41,10 @@ pub fn pane(
     if inner.is_empty() {
         return;
     }
+    if let Some(w) = m.waiting(p) {
+        // Nothing is known yet: no count, no all-clear, only whom the pane waits for.
+        return placeholder(buf, inner, &w, t);
+    }
     if age.is_stale() {
         let banner = match (&age, age.reason()) {
             (PaneAge::NoData { .. }, Some(r)) => format!("⚠ NO DATA · {r}"),

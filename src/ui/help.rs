@@ -18,7 +18,10 @@ pub fn draw(buf: &mut Buffer, body: Rect, m: &Model, t: &Theme) {
     buf.set_style(area, t.base());
     let block = Block::bordered()
         .border_style(t.border(true))
-        .title(ratatui::text::Line::styled(" Keys (live keymap) ", t.title(true)))
+        .title(ratatui::text::Line::styled(
+            format!(" Keys (live keymap) · theme {} ", m.theme_name()),
+            t.title(true),
+        ))
         .title_bottom(ratatui::text::Line::styled(" any key closes ", t.muted()));
     let inner = block.inner(area);
     block.render(area, buf);

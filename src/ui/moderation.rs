@@ -25,7 +25,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let msg = if m.config.moderation.is_none() {
                 "no queue configured ([moderation])"
             } else {
-                "waiting for data…"
+                "no data in the answer yet"
             };
             return placeholder(buf, inner, msg, t);
         };
@@ -63,10 +63,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             Some(s) if s <= 0.0 => {
                 r.text("✖ SLA BREACHED", t.crit());
             }
-            Some(s) => {
+            Some(s) if s <= crate::derive::moderation::HORIZON_S => {
                 r.text(&format!("▲ breach in {}", secs(Some(s))), t.warn());
             }
-            None => {
+            _ => {
                 r.text("✓ keeping up", t.ok());
             }
         });

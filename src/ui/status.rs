@@ -29,7 +29,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let msg = if m.config.statuspage.is_empty() {
                 "no status pages configured"
             } else {
-                "waiting for data…"
+                "no data in the answer yet"
             };
             return placeholder(buf, inner, msg, t);
         }

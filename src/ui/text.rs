@@ -100,6 +100,25 @@ pub fn spark(values: &[f64], width: usize) -> String {
         .collect()
 }
 
+/// A sparkline of the last `width` values on a fixed scale `lo..hi` (values outside are
+/// clamped), so that noise far below a threshold stays flat.
+pub fn spark_in(values: &[f64], width: usize, lo: f64, hi: f64) -> String {
+    let start = values.len().saturating_sub(width);
+    let span = hi - lo;
+    values[start..]
+        .iter()
+        .map(|v| {
+            if !v.is_finite() {
+                ' '
+            } else if !(span.is_finite() && span > f64::EPSILON) {
+                BARS[0]
+            } else {
+                BARS[(((v - lo) / span) * 7.0).round().clamp(0.0, 7.0) as usize]
+            }
+        })
+        .collect()
+}
+
 /// Symbol and word of a state, and its style: readable without colour.
 pub fn state_text(s: HealthState, t: &Theme) -> (&'static str, Style) {
     match s {

@@ -101,37 +101,31 @@ pub fn views() -> Views {
     Views {
         health: vec![
             HealthRow {
-                service: "websocket-gateway".into(),
-                state: HealthState::Crit,
-                availability: Some(99.1),
-                latency_p99_ms: Some(850.0),
-                error_rate_pct: Some(7.5),
-                saturation_pct: Some(91.0),
-                burn_rate: Some(18.0),
                 reasons: vec!["error rate 7.5% > 5%".into()],
-                sparkline: wave(40, 5.0, 3.0),
+                ..opsdeck::derive::health::from_values(
+                    "websocket-gateway",
+                    [Some(99.1), Some(850.0), Some(7.5), Some(91.0)],
+                    opsdeck::derive::health::default_targets(),
+                    wave(40, 5.0, 3.0),
+                )
             },
             HealthRow {
-                service: "db".into(),
-                state: HealthState::Warn,
-                availability: Some(99.96),
-                latency_p99_ms: Some(240.0),
-                error_rate_pct: Some(0.2),
-                saturation_pct: Some(85.0),
-                burn_rate: Some(0.8),
                 reasons: vec!["saturation 85% > 80%".into()],
-                sparkline: wave(40, 80.0, 5.0),
+                ..opsdeck::derive::health::from_values(
+                    "db",
+                    [Some(99.96), Some(240.0), Some(0.2), Some(85.0)],
+                    opsdeck::derive::health::default_targets(),
+                    wave(40, 80.0, 5.0),
+                )
             },
             HealthRow {
-                service: "api".into(),
-                state: HealthState::Ok,
-                availability: Some(99.99),
-                latency_p99_ms: Some(120.0),
-                error_rate_pct: Some(0.1),
-                saturation_pct: Some(41.0),
-                burn_rate: Some(0.2),
                 reasons: vec![],
-                sparkline: wave(40, 0.1, 0.05),
+                ..opsdeck::derive::health::from_values(
+                    "api",
+                    [Some(99.99), Some(120.0), Some(0.1), Some(41.0)],
+                    opsdeck::derive::health::default_targets(),
+                    wave(40, 0.1, 0.05),
+                )
             },
         ],
         community: vec![
