@@ -29,6 +29,7 @@ fn run(policy: Policy, alerts_rx: std_mpsc::Receiver<Vec<AlertView>>, tx: mpsc::
     // Alert views whose observation could not be stored (unwritable or full state dir):
     // observed again every second until it succeeds, not only when the alerts next change.
     let mut unstored: Option<Vec<AlertView>> = None;
+    let mut last_error: Option<String> = None;
     loop {
         let alerts = match alerts_rx.recv_timeout(Duration::from_secs(1)) {
             Ok(a) => {
@@ -38,12 +39,23 @@ fn run(policy: Policy, alerts_rx: std_mpsc::Receiver<Vec<AlertView>>, tx: mpsc::
             Err(std_mpsc::RecvTimeoutError::Timeout) => unstored.take(),
             Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        // Store errors leave the pane as it was (the CLI reports them); the views are kept
-        // for the next try.
-        if action::observe(&store, &policy, alerts.as_deref(), chrono::Utc::now()).is_err() {
-            unstored = alerts.or(unstored);
-        } else {
-            unstored = None;
+        // A store error leaves the pane as it was and says so in the footer; the views are
+        // kept for the next try.
+        let error = match action::observe(&store, &policy, alerts.as_deref(), chrono::Utc::now()) {
+            Err(e) => {
+                unstored = alerts.or(unstored);
+                Some(e.to_string())
+            }
+            Ok(_) => {
+                unstored = None;
+                None
+            }
+        };
+        if error != last_error {
+            last_error = error.clone();
+            if tx.blocking_send(Input::Msg(Msg::IncidentStore(error))).is_err() {
+                return;
+            }
         }
         let changed = match watch.as_mut() {
             Some(w) => w.refresh().unwrap_or(false),

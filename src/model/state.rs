@@ -126,6 +126,8 @@ pub struct Model {
     pub chart: Option<super::chart::Chart>,
     /// A one-line notice for the footer (`theme: light`) and until when it shows.
     pub notice: Option<(String, DateTime<Utc>)>,
+    /// Why the incident book cannot be written now (shown in the footer until it can).
+    pub incident_store_error: Option<String>,
     pub(super) dirty: bool,
     pub(super) time_sig: u64,
     /// Whether the next derivation must recompute the alert views (new Alertmanager data);
@@ -183,6 +185,7 @@ impl Model {
             palette: None,
             chart: None,
             notice: None,
+            incident_store_error: None,
             dirty: true,
             time_sig: 0,
             derive_alerts: true,

@@ -27,6 +27,9 @@ pub enum Msg {
     Polled(PollOutcome),
     /// The incident book changed on disk (read off the loop).
     Incidents(crate::incident::IncidentBook),
+    /// The incident book could not be written (a read-only or full state dir), or can be
+    /// again (`None`): the screen says so instead of silently opening no incident.
+    IncidentStore(Option<String>),
     /// An incident action or silence performed by the app: the status line's text.
     ActionDone(Result<String, String>),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly (a running runbook block is stopped and
@@ -130,6 +133,12 @@ pub fn update_with(m: &mut Model, msg: Msg, derive: Deriver) -> Vec<Effect> {
                 fx.extend(super::silences::request(m, false));
             }
             return fx;
+        }
+        Msg::IncidentStore(err) => {
+            if m.incident_store_error != err {
+                m.incident_store_error = err;
+                m.dirty = true;
+            }
         }
         Msg::Incidents(book) => {
             if book != m.incidents {

@@ -17,6 +17,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         row.text("  Enter apply · Esc cancel · label=value or text", t.muted());
         return;
     }
+    if let Some(e) = &m.incident_store_error {
+        let text = format!(" ✖ incidents not saved: {}", crate::util::text::sanitize(e));
+        row.text(&text, t.crit()).text("  ", t.muted());
+    }
     if let Some(n) = crate::model::screen_keys::notice(m) {
         row.text(" ", t.muted()).text(n, t.accent()).text("  ", t.muted());
     }

@@ -84,4 +84,5 @@ mod ui_runbook_sighup;
 mod ui_runbook_snapshots;
 mod ui_runbook_update;
 mod ui_snapshots;
+mod ui_store_and_burn;
 mod ui_update;
