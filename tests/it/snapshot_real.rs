@@ -161,10 +161,11 @@ sla = "2h"
     assert_eq!(by(&s["sources"], "name", "exporter")["kind"], "scrape");
 
     // Health: latency p99 falls in the +Inf bucket, so histogram_quantile gives the highest
-    // finite bound, 0.5 s: at or over the 200 ms target is WARN. Worst first.
+    // finite bound, 0.5 s: over twice the 200 ms target (`latency_crit`'s default) is
+    // CRIT (docs/health.md). Worst first.
     let api = &s["health"][0];
     assert_eq!(api["service"], "api");
-    assert_eq!(api["state"], "WARN", "{api}");
+    assert_eq!(api["state"], "CRIT", "{api}");
     assert!(approx(&api["availability"], 100.0), "{api}");
     assert!(approx(&api["latency_p99_ms"], 500.0), "{api}");
     assert!(approx(&api["error_rate_pct"], 300.0 / 1030.0), "{api}");
