@@ -7,17 +7,22 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_opsdeck");
 
-/// A `demo --serve-only` process, killed on drop.
+/// A `demo --serve-only` process, killed on drop. It runs with a private state dir and
+/// HOME of its own (removed on drop), never the user's.
 pub struct Served {
     child: std::process::Child,
     pub vars: std::collections::BTreeMap<String, String>,
+    _home: tempfile::TempDir,
 }
 
 impl Served {
     pub fn start(args: &[&str]) -> Served {
+        let home = tempfile::tempdir().unwrap();
         let mut child = Command::new(BIN)
             .args(["demo", "--serve-only"])
             .args(args)
+            .env("HOME", home.path())
+            .env("OPSDECK_STATE_DIR", home.path().join("state"))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -30,7 +35,7 @@ impl Served {
             let (k, v) = line.split_once('=').expect("KEY=VALUE lines");
             vars.insert(k.to_string(), v.to_string());
         }
-        Served { child, vars }
+        Served { child, vars, _home: home }
     }
 
     pub fn terminate(mut self) -> std::process::ExitStatus {
