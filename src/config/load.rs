@@ -60,9 +60,6 @@ pub fn load_file_with(path: &Path, checks: Checks) -> Result<Config, Vec<ConfigE
         })?;
         crate::runbook::run_index::set_key(Some(key));
     }
-    if crate::util::log::enabled() {
-        crate::util::log::register_secrets(secret_values(&config));
-    }
     tracing::debug!(config = %path.display(), "config loaded");
     Ok(config)
 }
@@ -80,30 +77,6 @@ pub fn rebase_runbook_dirs(config: &mut Config, dir: &Path) {
     for d in config.runbooks.dirs.iter_mut().filter(|d| d.is_relative()) {
         *d = dir.join(&*d);
     }
-}
-
-/// The secret values the config refers to (tokens and passwords from their files or
-/// environment variables, header values, URL passwords), for the log's scrubber.
-pub fn secret_values(config: &Config) -> Vec<String> {
-    let mut out = Vec::new();
-    let file = |p: &Option<PathBuf>| p.as_ref().and_then(|p| std::fs::read_to_string(p).ok());
-    let env = |v: &Option<String>| v.as_ref().and_then(|v| std::env::var(v).ok());
-    let sources = config.prometheus.iter().chain(&config.scrape).chain(&config.alertmanager);
-    for s in sources.chain(&config.statuspage) {
-        out.extend(file(&s.bearer_token_file));
-        out.extend(env(&s.bearer_token_env));
-        if let Some(b) = &s.basic_auth {
-            out.extend(file(&b.password_file));
-            out.extend(env(&b.password_env));
-        }
-        out.extend(s.headers.values().cloned());
-        if let Ok(u) = reqwest::Url::parse(&s.url)
-            && let Some(p) = u.password()
-        {
-            out.push(p.to_string());
-        }
-    }
-    out
 }
 
 /// Makes every relative credential or CA file path relative to `dir`.

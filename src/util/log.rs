@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::Regex;
 
@@ -80,33 +80,12 @@ fn open(path: &Path) -> Result<File, LogError> {
     std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path).map_err(err)
 }
 
-/// Secret values known at run time (tokens and passwords the config names, header
-/// values), masked in every log line. Values shorter than 4 bytes are ignored.
-pub fn register_secrets<I: IntoIterator<Item = String>>(values: I) {
-    let mut list = SECRETS.write().unwrap_or_else(|e| e.into_inner());
-    for v in values {
-        let v = v.trim().to_string();
-        if v.len() >= 4 && !list.contains(&v) {
-            list.push(v);
-        }
-    }
-    list.sort_by_key(|s| std::cmp::Reverse(s.len()));
-}
-
-static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
-
-/// Masks secrets in one piece of log text: the registered values, then what looks like a
-/// credential whatever its value (`Authorization: Bearer ...`, `Basic ...`, URL userinfo,
-/// `password=...`, `token=...`, `secret=...`), after the process-wide scrubber
-/// (`util::scrub`, every configured secret in its derived forms).
+/// Masks secrets in one piece of log text: every configured secret in its derived forms
+/// (the process-wide scrubber, `util::scrub`, which the config registers when it loads),
+/// then what looks like a credential whatever its value (`Authorization: Bearer ...`,
+/// `Basic ...`, URL userinfo, `password=...`, `token=...`, `secret=...`).
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let mut out = super::scrub::scrub(text);
-    let secrets = SECRETS.read().unwrap_or_else(|e| e.into_inner());
-    for s in secrets.iter() {
-        if out.contains(s.as_str()) {
-            out = Cow::Owned(out.replace(s.as_str(), "***"));
-        }
-    }
     for (re, with) in patterns() {
         if re.is_match(&out) {
             out = Cow::Owned(re.replace_all(&out, *with).into_owned());
@@ -180,7 +159,8 @@ mod tests {
 
     #[test]
     fn scrub_masks_credentials_and_registered_values() {
-        register_secrets(["s3cr3t-value".to_string(), "ab".to_string()]);
+        crate::util::scrub::register("s3cr3t-value");
+        crate::util::scrub::register("ab");
         let line = "GET http://ops:hunter2@h:9090/x Authorization: Bearer abc.DEF-123 \
                     token=xyz987 password: \"pw1234\" body=s3cr3t-value ab";
         let s = scrub(line);
