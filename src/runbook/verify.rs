@@ -109,7 +109,7 @@ impl PromQuery {
                 (None, Some(f)) => std::fs::read_to_string(f)?.trim().to_string(),
                 _ => String::new(),
             };
-            let enc = base64_encode(format!("{}:{pw}", b.username).as_bytes());
+            let enc = crate::util::scrub::base64(format!("{}:{pw}", b.username).as_bytes());
             headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Basic {enc}"))?);
         }
         for (k, v) in &src.headers {
@@ -195,22 +195,6 @@ pub async fn run(
     }
 }
 
-fn base64_encode(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,7 +245,7 @@ mod tests {
 
     #[test]
     fn base64() {
-        assert_eq!(base64_encode(b"user:pass"), "dXNlcjpwYXNz");
-        assert_eq!(base64_encode(b"ab"), "YWI=");
+        assert_eq!(crate::util::scrub::base64(b"user:pass"), "dXNlcjpwYXNz");
+        assert_eq!(crate::util::scrub::base64(b"ab"), "YWI=");
     }
 }

@@ -343,7 +343,7 @@ impl HttpClient {
             Auth::None => {}
             Auth::Bearer(t) => out.push(t.expose().to_string()),
             Auth::Basic { username, password } => {
-                out.push(base64_encode(format!("{username}:{}", password.expose()).as_bytes()));
+                out.push(crate::util::scrub::base64(format!("{username}:{}", password.expose()).as_bytes()));
                 out.push(password.expose().to_string());
             }
         }
@@ -480,20 +480,6 @@ fn register_auth(auth: &Auth) {
     }
 }
 
-/// Standard base64 (for recognising an echoed basic-auth header).
-fn base64_encode(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for c in input.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
-    out
-}
-
 fn resolve_auth(spec: &SourceSpec) -> Result<Auth, SourceError> {
     if let Some(basic) = &spec.basic_auth {
         let password = if let Some(var) = &basic.password_env {
@@ -621,11 +607,11 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc4648() {
-        assert_eq!(base64_encode(b""), "");
-        assert_eq!(base64_encode(b"f"), "Zg==");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"ops:pw-8d2b44-hunter2"), "b3BzOnB3LThkMmI0NC1odW50ZXIy");
+        assert_eq!(crate::util::scrub::base64(b""), "");
+        assert_eq!(crate::util::scrub::base64(b"f"), "Zg==");
+        assert_eq!(crate::util::scrub::base64(b"fo"), "Zm8=");
+        assert_eq!(crate::util::scrub::base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(crate::util::scrub::base64(b"ops:pw-8d2b44-hunter2"), "b3BzOnB3LThkMmI0NC1odW50ZXIy");
     }
 
     #[test]
