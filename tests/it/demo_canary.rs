@@ -13,9 +13,7 @@ use crate::demo_support::Served;
 const BIN: &str = env!("CARGO_BIN_EXE_opsdeck");
 
 fn admin(s: &Served) -> Value {
-    let out =
-        Command::new("curl").args(["-sf", &format!("{}/admin/state", s.vars["SIM_URL"])]).output().unwrap();
-    serde_json::from_slice(&out.stdout).expect("admin state JSON")
+    s.admin_state()
 }
 
 fn wait_until_elapsed(s: &Served, secs: f64) {
@@ -41,11 +39,6 @@ fn snapshot(s: &Served, state: &std::path::Path) -> Value {
 fn trigger(v: &Value) -> Value {
     let d = v["deploys"].as_array().unwrap().iter().find(|d| d["name"] == "api-canary").unwrap();
     d["triggers"][0].clone()
-}
-
-fn my_group() -> String {
-    let out = Command::new("id").arg("-gn").output().unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 #[test]
@@ -78,21 +71,7 @@ fn bad_canary_fires_its_trigger_and_the_rollback_drill_clears_it() {
     assert_eq!(v["deadman"], Value::Null, "the Watchdog fires: {}", v["deadman"]);
 
     // the drill: the shipped runbook, its group gate adapted to this machine
-    let shipped =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/canary-rollback.md")).unwrap();
-    let runbook: String = shipped
-        .lines()
-        .map(|l| {
-            if l.starts_with("allowed_groups:") {
-                format!("allowed_groups: [{}]", my_group())
-            } else {
-                l.into()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let path = dir.path().join("canary-rollback.md");
-    std::fs::write(&path, runbook + "\n").unwrap();
+    let path = crate::demo_support::shipped_runbook_for_this_machine("canary-rollback", dir.path());
     let sim_url = &s.vars["SIM_URL"];
     let mut child = Command::new(BIN)
         .args(["--config", &s.vars["CONFIG"], "runbook", "run"])

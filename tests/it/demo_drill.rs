@@ -12,20 +12,11 @@ use crate::demo_support::Served;
 const BIN: &str = env!("CARGO_BIN_EXE_opsdeck");
 
 fn state(s: &Served) -> Value {
-    let out =
-        Command::new("curl").args(["-sf", &format!("{}/admin/state", s.vars["SIM_URL"])]).output().unwrap();
-    serde_json::from_slice(&out.stdout).expect("admin state JSON")
+    s.admin_state()
 }
 
 fn firing(v: &Value, name: &str) -> bool {
     v["firing"].as_array().unwrap().iter().any(|n| n == name)
-}
-
-/// Unix group name of this process (the runbook's `allowed_groups` gate is adapted to the
-/// test machine; everything else is the shipped runbook as written).
-fn my_group() -> String {
-    let out = Command::new("id").arg("-gn").output().unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 #[test]
@@ -38,23 +29,7 @@ fn gateway_overload_drill_in_plain_mode_clears_the_alert() {
     }
 
     let dir = tempfile::tempdir().unwrap();
-    let shipped =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks/gateway-overload.md"))
-            .unwrap();
-    assert!(shipped.contains("allowed_groups:"));
-    let runbook: String = shipped
-        .lines()
-        .map(|l| {
-            if l.starts_with("allowed_groups:") {
-                format!("allowed_groups: [{}]", my_group())
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let path = dir.path().join("gateway-overload.md");
-    std::fs::write(&path, runbook + "\n").unwrap();
+    let path = crate::demo_support::shipped_runbook_for_this_machine("gateway-overload", dir.path());
     let state_dir = dir.path().join("state");
 
     let sim_url = &s.vars["SIM_URL"];

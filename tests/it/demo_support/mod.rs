@@ -51,3 +51,35 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+impl Served {
+    /// The simulator's `/admin/state` document.
+    pub fn admin_state(&self) -> serde_json::Value {
+        let url = format!("{}/admin/state", self.vars["SIM_URL"]);
+        let out = Command::new("curl").args(["-sf", &url]).output().unwrap();
+        serde_json::from_slice(&out.stdout).expect("admin state JSON")
+    }
+}
+
+/// The shipped runbook `name` written into `dir` with its `allowed_groups` gate adapted to
+/// this machine (this process's Unix group); everything else as shipped. Returns its path.
+pub fn shipped_runbook_for_this_machine(name: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let shipped =
+        std::fs::read_to_string(format!("{}/runbooks/{name}.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert!(shipped.contains("allowed_groups:"), "{name} has a group gate to adapt");
+    let out = Command::new("id").arg("-gn").output().unwrap();
+    let group = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let runbook: Vec<String> = shipped
+        .lines()
+        .map(|l| {
+            if l.starts_with("allowed_groups:") {
+                format!("allowed_groups: [{group}]")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let path = dir.join(format!("{name}.md"));
+    std::fs::write(&path, runbook.join("\n") + "\n").unwrap();
+    path
+}
