@@ -53,6 +53,8 @@ echo after
         }
     }
     let t = Instant::now();
+    // A fresh deadline: a slow start under load must not eat the time the stop may take.
+    let deadline = Instant::now() + Duration::from_secs(30);
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::SIGINT).unwrap();
     // opsdeck is still there and offers the failure choices.
     while !seen.iter().any(|l| l.starts_with("? r retry")) {

@@ -119,7 +119,7 @@ pub fn leave_mid_step(sig: Leave) {
     let mut pty = Pty::spawn(cmd, 200, 60);
     let mut group = GroupGuard(None);
     let has = |t: &'static str| move |lines: &[String], _: &str| lines.join("\n").contains(t);
-    let secs = Duration::from_secs(20);
+    let secs = Duration::from_secs(60); // generous: a loaded 2-core machine is slow, a pass is fast
 
     wait_for(&pty.out, "the runbook pane", secs, has("no active run"));
     pty.write("r");
